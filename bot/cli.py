@@ -1,0 +1,127 @@
+"""The `aman` command: serve, chat, worker, migrate, and the sub-commands of each capability.
+
+Heavy modules are imported inside the commands, so `aman --help` stays fast and `bot` does not
+import `webhooks` or `console` at import time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+
+import typer
+
+from .settings import get_settings
+
+app = typer.Typer(help="Migrasi Aman: safe-migration assistant for NTT.", no_args_is_help=True)
+
+
+def _setup_logging() -> None:
+    logging.basicConfig(
+        level=get_settings().LOG_LEVEL.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
+@app.command()
+def migrate() -> None:
+    """Bring the database schema to the newest revision (alembic upgrade head)."""
+    from .db import migrate as run
+
+    _setup_logging()
+    run(get_settings().database_url)
+    typer.echo("database is up to date")
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    port: int = typer.Option(8000, help="Port to listen on."),
+    workers: int = typer.Option(1, help="Web processes (use Postgres when more than one)."),
+) -> None:
+    """Migrate, then serve the webhooks, the web chat and the console (plus, in embedded mode,
+    the outbox worker)."""
+    import uvicorn
+
+    from .db import migrate as run
+
+    _setup_logging()
+    settings = get_settings()
+    run(settings.database_url)
+    typer.echo(f"Migrasi Aman is running on http://{host}:{port}")
+    typer.echo(f"  web chat:  http://{host}:{port}/chat")
+    typer.echo(f"  console:   http://{host}:{port}/console")
+    typer.echo(f"  database:  {settings.database_url.split('@')[-1]}")
+    uvicorn.run(
+        "webhooks.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=settings.LOG_LEVEL.lower(),
+        proxy_headers=True,
+    )
+
+
+@app.command()
+def worker() -> None:
+    """Run an outbox worker apart from the web processes (several may run on Postgres)."""
+    from webhooks.senders import build_senders
+
+    from .db import make_engine
+    from .outbox import OutboxWorker
+
+    _setup_logging()
+    settings = get_settings()
+    senders = build_senders(settings)
+    if not senders:
+        typer.echo("no push channel is configured (TELEGRAM_BOT_TOKEN / TWILIO_*)", err=True)
+        raise typer.Exit(2)
+    typer.echo(f"outbox worker for {', '.join(sorted(senders))}")
+    asyncio.run(OutboxWorker(make_engine(settings.database_url), senders).run_forever())
+
+
+@app.command()
+def chat(sender: str = typer.Option("", help="Whose conversation; a new one by default.")) -> None:
+    """Talk to the bot in the terminal (the same engine as every channel)."""
+    from webhooks.app import create_app
+
+    from .db import migrate as run
+    from .messages import Inbound
+
+    logging.basicConfig(level=logging.WARNING)
+    settings = get_settings()
+    run(settings.database_url)
+    engine = create_app(settings, run_worker=False).state.engine
+    who = sender or f"cli-{uuid.uuid4().hex[:8]}"
+    typer.echo("Migrasi Aman (type a message; a number picks a button; Ctrl-D to quit)")
+    buttons: list[str] = []
+    while True:
+        try:
+            text = input("> ").strip()
+        except (EOFError, KeyboardInterrupt):
+            typer.echo("")
+            return
+        if not text:
+            continue
+        payload = None
+        if text.isdigit() and 0 < int(text) <= len(buttons):
+            payload = buttons[int(text) - 1]
+        elif text.startswith("/"):
+            payload = text
+        result = engine.handle(Inbound(channel="cli", sender_id=who, text=text, payload=payload))
+        buttons = []
+        for reply in result.replies:
+            typer.echo(reply.text)
+            for b in reply.buttons:
+                buttons.append(b.payload)
+                typer.echo(f"  {len(buttons)}. {b.title}")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()
