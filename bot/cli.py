@@ -12,9 +12,45 @@ import uuid
 
 import typer
 
+from content.cli import content_app
+from nlu.cli import app as nlu_app
+
+from .agencies_cli import agencies_app
+from .officers_cli import officers_app
 from .settings import get_settings
 
 app = typer.Typer(help="Migrasi Aman: safe-migration assistant for NTT.", no_args_is_help=True)
+app.add_typer(officers_app, name="officers")
+app.add_typer(agencies_app, name="agencies")
+app.add_typer(content_app, name="content")
+app.add_typer(nlu_app, name="nlu")
+telegram_app = typer.Typer(help="The Telegram channel: register the webhook.", no_args_is_help=True)
+app.add_typer(telegram_app, name="telegram")
+
+
+@telegram_app.command("set-webhook")
+def telegram_set_webhook(
+    drop_pending_updates: bool = typer.Option(False, help="Forget updates Telegram holds for us."),
+) -> None:
+    """Register PUBLIC_BASE_URL/webhooks/telegram with the secret and the update kinds we use."""
+    from webhooks.telegram import set_webhook
+
+    _setup_logging()
+    try:
+        url = asyncio.run(set_webhook(get_settings(), drop_pending_updates=drop_pending_updates))
+    except ValueError as e:
+        typer.echo(f"error: {e}", err=True)
+        raise typer.Exit(2) from e
+    typer.echo(f"Telegram webhook set: {url}")
+
+
+@telegram_app.command("webhook-info")
+def telegram_webhook_info() -> None:
+    """Show what Telegram knows of our webhook (URL, pending updates, last error)."""
+    from webhooks.telegram import webhook_info
+
+    for key, value in asyncio.run(webhook_info(get_settings())).items():
+        typer.echo(f"{key}: {value}")
 
 
 def _setup_logging() -> None:

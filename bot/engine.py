@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -64,6 +64,8 @@ class CatalogPort(Protocol):
     ) -> Rendered: ...
 
     def more(self, answer_id: str, *, language: str, channel: str = "rest") -> Rendered: ...
+
+    def flags_text(self, flags: Sequence[str], *, language: str) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -361,6 +363,9 @@ class Engine:
                 session=s, catalog=self.catalog, query=say.key, language=lang, channel=channel
             )
         params = dict(say.params)
+        if "flags" in params:  # risk flag ids become their short titles in the user's language
+            flags = [f for f in params.pop("flags").split(",") if f]
+            params["flags_text"] = self.catalog.flags_text(flags, language=lang)
         if say.key == "case_opened" and decision.case is not None:
             params.setdefault("eta", self.eta_text(decision.case.priority, lang))
         try:

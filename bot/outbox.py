@@ -13,10 +13,12 @@ import logging
 import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Protocol
 
+from sqlalchemy import ColumnElement, exists
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from content.types import Button
@@ -119,6 +121,18 @@ def backoff_seconds(attempts: int) -> float:
     return base * random.uniform(0.8, 1.2)
 
 
+def _waits_for_earlier(now: datetime) -> ColumnElement[bool]:
+    """True for a row whose contact has an earlier row not yet delivered and not due (waiting
+    for its retry, or being sent by another worker): per-contact order survives retries."""
+    earlier = aliased(OutboxItem)
+    return exists().where(
+        col(earlier.contact_id) == col(OutboxItem.contact_id),
+        col(earlier.id) < col(OutboxItem.id),
+        col(earlier.status).in_(["pending", "sending"]),
+        col(earlier.next_attempt_at) > now,
+    )
+
+
 class OutboxWorker:
     """Claims due outbox rows and sends them; several may run at once on Postgres."""
 
@@ -137,6 +151,7 @@ class OutboxWorker:
                 .where(col(OutboxItem.status).in_(["pending", "sending"]))
                 .where(OutboxItem.next_attempt_at <= now)
                 .where(col(OutboxItem.channel).in_(list(self.senders)))
+                .where(~_waits_for_earlier(now))
                 .order_by(col(OutboxItem.id))
                 .limit(self.batch_size)
             )
@@ -170,25 +185,39 @@ class OutboxWorker:
     async def run_once(self) -> int:
         """Send what is due now; returns how many rows were handled."""
         batch = await asyncio.to_thread(self.claim)
+        held: set[tuple[str, str]] = set()
         for out in batch:
-            await self._deliver(out)
+            recipient = (out.channel, out.recipient)
+            if recipient in held:
+                # An earlier message to this recipient was not delivered: keep the order.
+                await asyncio.to_thread(
+                    self._retry, out, 0.0, "waits for an earlier message", count=False
+                )
+            elif not await self._deliver(out):
+                held.add(recipient)
         return len(batch)
 
-    async def _deliver(self, out: Outgoing) -> None:
+    async def _deliver(self, out: Outgoing) -> bool:
+        """Send one row; False when it was not delivered and later rows to the same recipient
+        must wait (rescheduled or recipient blocked)."""
         sender = self.senders[out.channel]
         try:
             external_id = await sender.send(out)
         except Throttled as e:
             await asyncio.to_thread(self._retry, out, e.retry_after, str(e), count=False)
+            return False
         except Blocked as e:
             await asyncio.to_thread(self._blocked, out, str(e))
+            return False
         except PermanentSendError as e:
             await asyncio.to_thread(self._dead, out, str(e))
         except Exception as e:  # TransientSendError and anything unforeseen: retry, never drop
             log.warning("outbox %s: send failed, will retry: %r", out.outbox_id, e)
             await asyncio.to_thread(self._retry, out, None, repr(e), count=True)
+            return False
         else:
             await asyncio.to_thread(self._sent, out, external_id)
+        return True
 
     def _sent(self, out: Outgoing, external_id: str | None) -> None:
         with session_scope(self.engine) as s:

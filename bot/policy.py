@@ -131,7 +131,7 @@ def _with_risk_note(d: Decision, parse: Parse) -> Decision:
     if parse.risk.level == "medium":
         log.info("warn (no case): medium risk, flags=%s", parse.risk.flag_names)
         flags = parse.risk.flag_names
-        d.says.append(Say("message", "risk_warning", {"flags_text": ", ".join(flags)}))
+        d.says.append(Say("message", "risk_warning", {"flags": ",".join(flags)}))
         for flag in flags[:2]:
             d.says.append(Say("message", f"risk.{flag}"))
     return d

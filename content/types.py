@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class Button:
-    """A choice shown to the user. `payload` follows Rasa: "/intent" or '/intent{"key": "value"}'."""
+    """A choice shown to the user. `payload` follows Rasa: "/intent", '/intent{"key": "value"}'."""
 
     title: str
     payload: str

@@ -18,18 +18,21 @@ from bot.metrics import Metrics
 from bot.settings import Settings, get_settings
 from nlu.types import Parser
 
-from . import rest
+from . import nlu_api, rest, telegram, twilio
 
 log = logging.getLogger(__name__)
 
 
-def _build_parser(settings: Settings) -> Parser:
+def _build_parser(settings: Settings, db: Any) -> Parser:
+    from bot.agencies import AgencyGazetteer
     from nlu import build_parser
 
     return build_parser(
         backend=settings.NLU_BACKEND,
         model_path=settings.nlu_model_path,
         rasa_url=settings.RASA_URL or None,
+        # Registered agency names become `agency` entities, even without "PT" or a cue word.
+        gazetteer=AgencyGazetteer.live(db),
     )
 
 
@@ -54,7 +57,7 @@ def create_app(
         from content import Catalog
 
         catalog = Catalog.load()
-    parser = parser or _build_parser(settings)
+    parser = parser or _build_parser(settings, db)
     handoff = handoff or _build_handoff(settings, catalog)
     metrics = Metrics()
     engine = Engine(
@@ -100,7 +103,13 @@ def create_app(
         return RedirectResponse("/chat")
 
     app.include_router(rest.router)
+    app.include_router(nlu_api.router)  # POST /model/parse (Rasa-compatible + risk)
     # Routers of the other capabilities are included below, one line each.
+    telegram.include(app, settings)  # only with a token and a webhook secret (fail closed)
+    twilio.include(app, settings)  # only with TWILIO_AUTH_TOKEN (fail closed)
+    from console import router as console_router  # officers' console: /console and /api
+
+    app.include_router(console_router)
     return app
 
 

@@ -136,3 +136,12 @@ def test_chat_page_is_served_for_phones(client: TestClient) -> None:
     assert res.status_code == 200
     assert 'name="viewport"' in res.text
     assert "/webhooks/rest/webhook" in res.text and "/webhooks/rest/messages" in res.text
+
+
+def test_a_medium_risk_warning_names_the_flags_in_the_users_words(client: TestClient) -> None:
+    say(client, "halo", sender="warned")
+    replies = say(client, "my recruiter asked me to pay 20 million rupiah placement fee", "warned")
+    warning = next(r for r in replies if r["custom"]["content_id"] == "risk_warning")
+    assert "placement fees" in warning["text"]
+    assert "illegal_fees" not in warning["text"]
+    assert any(b["payload"] == "/request_human" for b in warning.get("buttons", []))

@@ -1,0 +1,112 @@
+"""Print the NLU's figures: training time, model size, load time, parse latency p50/p99.
+
+.venv/bin/python bench/nlu.py [--messages tests/data/nlu_test.yml] [--repeat 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from nlu import model as nlu_model
+from nlu.parser import LocalParser
+from nlu.training_data import load_test_file
+
+
+def compare_models() -> None:
+    """Cross-validate candidate classifiers on nlu/data (never on the held-out file)."""
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold, cross_validate
+    from sklearn.svm import LinearSVC
+
+    from nlu.classifier import build_pipeline
+    from nlu.normalize import Normaliser
+    from nlu.paths import training_files
+    from nlu.training_data import load_training_examples
+
+    examples = load_training_examples(training_files())
+    norm = Normaliser()
+    texts = [norm(e.text) for e in examples]
+    raw = [e.text.lower() for e in examples]
+    labels = [e.intent for e in examples]
+    folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
+
+    def with_model(model: object) -> object:
+        pipe = build_pipeline()
+        pipe.set_params(model=model)
+        return pipe
+
+    candidates = {
+        "logreg C=20 (chosen)": (build_pipeline(), texts),
+        "logreg C=20, no normalisation": (build_pipeline(), raw),
+        "logreg C=5": (
+            with_model(LogisticRegression(C=5, max_iter=2000, class_weight="balanced")),
+            texts,
+        ),
+        "linear SVM + sigmoid calibration": (
+            with_model(CalibratedClassifierCV(LinearSVC(C=1.0), cv=3)),
+            texts,
+        ),
+    }
+    for name, (pipe, xs) in candidates.items():
+        started = time.perf_counter()
+        scores = cross_validate(pipe, xs, labels, cv=folds, scoring=["accuracy", "f1_macro"])
+        print(
+            f"{name:36s} accuracy {scores['test_accuracy'].mean():.3f}"
+            f"  macro F1 {scores['test_f1_macro'].mean():.3f}"
+            f"  ({time.perf_counter() - started:.1f} s)"
+        )
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--messages", type=Path, default=Path("tests/data/nlu_test.yml"))
+    ap.add_argument("--repeat", type=int, default=5, help="passes over the messages")
+    ap.add_argument("--compare-models", action="store_true", help="CV of candidate classifiers")
+    args = ap.parse_args()
+    if args.compare_models:
+        compare_models()
+        return
+
+    started = time.perf_counter()
+    trained = nlu_model.train()
+    train_s = time.perf_counter() - started
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = nlu_model.save(trained, Path(tmp) / "nlu-model.joblib")
+        size_kib = path.stat().st_size / 1024
+        started = time.perf_counter()
+        loaded = nlu_model.load(path)
+        parser = LocalParser(loaded)
+        load_s = time.perf_counter() - started
+
+    texts = [e.text for e in load_test_file(args.messages)]
+    for t in texts[:20]:  # warm caches
+        parser.parse(t)
+    latencies: list[float] = []
+    for _ in range(args.repeat):
+        for t in texts:
+            t0 = time.perf_counter()
+            parser.parse(t)
+            latencies.append((time.perf_counter() - t0) * 1000)
+    latencies.sort()
+    p50 = statistics.median(latencies)
+    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
+    print(f"training examples     {trained.meta['examples']}")
+    print(f"training time         {train_s:.2f} s   (target < 30 s)")
+    print(f"model size            {size_kib:.0f} KiB")
+    print(f"load time (+ parser)  {load_s:.2f} s   (target < 2 s)")
+    print(f"parse latency p50     {p50:.2f} ms  over {len(latencies)} parses")
+    print(f"parse latency p99     {p99:.2f} ms  (target < 5 ms)")
+    print(f"parse latency max     {latencies[-1]:.2f} ms")
+
+
+if __name__ == "__main__":
+    main()

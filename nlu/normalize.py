@@ -1,0 +1,106 @@
+"""Map free spelling to one canonical form before features and rules.
+
+The mapping itself (SMS abbreviations, Kupang Malay spellings, typos) lives in
+nlu/data/lexicon.yml so it can grow without code changes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from nlu.paths import LEXICON_FILE
+
+_TOKEN = re.compile(r"[0-9]+(?:[.,/][0-9]+)*|[^\W_]+(?:['’-][^\W_]+)*|[^\w\s]", re.UNICODE)
+_REPEATS = re.compile(r"([^\W\d_])\1{2,}")  # "tolooong" -> "tolong"; keeps "maaf"
+#: Reduplication with a digit: "anak2" -> "anak anak"
+_REDUP = re.compile(r"^([^\W\d_]{2,})2$")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A token of the original text and its canonical form (one or more words)."""
+
+    raw: str
+    norm: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Normalised:
+    """The canonical text and, for each of its characters' tokens, where it came from."""
+
+    text: str
+    tokens: tuple[Token, ...]
+    #: For each token, its (start, end) inside `text`.
+    spans: tuple[tuple[int, int], ...]
+
+    def original_span(self, start: int, end: int) -> tuple[int, int] | None:
+        """The span of the original text covered by canonical characters start..end."""
+        hit = [
+            t for t, (s, e) in zip(self.tokens, self.spans, strict=True) if s < end and e > start
+        ]
+        if not hit:
+            return None
+        return hit[0].start, hit[-1].end
+
+
+def load_lexicon(path: Path = LEXICON_FILE) -> dict[str, str]:
+    """All sections of the lexicon file merged into one token -> canonical map."""
+    doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    mapping: dict[str, str] = {}
+    for section, entries in doc.items():
+        if section == "about":
+            continue
+        for key, value in (entries or {}).items():
+            mapping[str(key).lower()] = str(value).lower()
+    return mapping
+
+
+class Normaliser:
+    """Lower-case, squeeze repeated letters, expand reduplication, apply the lexicon."""
+
+    def __init__(self, lexicon: dict[str, str] | None = None) -> None:
+        self.lexicon = load_lexicon() if lexicon is None else lexicon
+
+    def canonical(self, token: str) -> str:
+        low = token.lower().replace("’", "'")
+        if low in self.lexicon:
+            return self.lexicon[low]
+        squeezed = _REPEATS.sub(r"\1", low)
+        if squeezed in self.lexicon:
+            return self.lexicon[squeezed]
+        redup = _REDUP.match(squeezed)
+        if redup:
+            base = self.canonical(redup.group(1))
+            return f"{base} {base}"
+        if "-" in squeezed:
+            parts = squeezed.split("-")
+            if len(parts) == 2 and parts[0] == parts[1]:
+                base = self.canonical(parts[0])
+                return f"{base} {base}"
+        return squeezed
+
+    def normalise(self, text: str) -> Normalised:
+        tokens: list[Token] = []
+        spans: list[tuple[int, int]] = []
+        pieces: list[str] = []
+        pos = 0
+        for m in _TOKEN.finditer(text):
+            norm = self.canonical(m.group(0))
+            if not norm:
+                continue
+            if pieces:
+                pos += 1
+            tokens.append(Token(m.group(0), norm, m.start(), m.end()))
+            spans.append((pos, pos + len(norm)))
+            pieces.append(norm)
+            pos += len(norm)
+        return Normalised(" ".join(pieces), tuple(tokens), tuple(spans))
+
+    def __call__(self, text: str) -> str:
+        return self.normalise(text).text

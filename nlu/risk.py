@@ -1,0 +1,194 @@
+"""Risk flags from lexicon rules (nlu/data/risk_lexicon.yml) plus the intent classifier.
+
+A flag is raised for a report of an actual situation. It is not raised when the words are negated
+("agen tidak tahan paspor saya"), when the clause is a general or hypothetical question
+("apa ciri calo yang suka tahan paspor?", "kalau paspor ditahan ...") or when the message tells a
+story about strangers ("ada berita TKW dikurung"). Every flag keeps the words that raised it, and
+every escalation (level high or urgent) is logged with its reason.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from nlu.normalize import Normalised
+from nlu.paths import RISK_LEXICON_FILE
+from nlu.spec import RISK_FLAGS, level_at_least, risk_level
+from nlu.types import IntentScore, Risk, RiskFlag
+
+log = logging.getLogger(__name__)
+
+#: How many tokens before a match a negator still negates it.
+NEGATION_WINDOW = 3
+#: The classifier adds a flag for these intents when it is at least this sure.
+CLASSIFIER_FLAG_CONFIDENCE = 0.5
+#: Intents whose report implies a flag (the lexicon may miss the words).
+CLASSIFIER_FLAGS = {"lost_contact": "lost_contact"}
+_CLAUSE_BREAKS = {".", ",", ";", "!", "?", "tapi", "but", "namun", "padahal", "sedangkan", ":"}
+
+
+@dataclass(frozen=True)
+class Rule:
+    flag: str
+    regex: re.Pattern[str]
+    negated_form: bool
+
+
+def _phrase_regex(phrases: list[str]) -> re.Pattern[str]:
+    alts = sorted((re.escape(str(p).lower()) for p in phrases), key=len, reverse=True)
+    return re.compile(r"(?<![\w'])(?:" + "|".join(alts) + r")(?![\w'])")
+
+
+@dataclass(frozen=True)
+class RiskLexicon:
+    rules: tuple[Rule, ...]
+    negators: frozenset[str]
+    general: re.Pattern[str]
+    hypothetical: re.Pattern[str]
+    stranger: re.Pattern[str]
+    first_person: re.Pattern[str]
+    relatives: re.Pattern[str]
+
+    @classmethod
+    def load(cls, path: Path = RISK_LEXICON_FILE) -> RiskLexicon:
+        doc: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+        macros: dict[str, str] = doc.get("macros", {})
+
+        def expand(pattern: str) -> str:
+            for _ in range(3):  # macros may use macros
+                for name, body in macros.items():
+                    pattern = pattern.replace(f"<{name}>", body)
+            return pattern
+
+        rules: list[Rule] = []
+        for flag, kinds in doc["flags"].items():
+            if flag not in RISK_FLAGS:
+                raise ValueError(f"unknown risk flag in lexicon: {flag}")
+            for kind, negated in (("patterns", False), ("negative_patterns", True)):
+                for p in kinds.get(kind) or []:
+                    rules.append(Rule(flag, re.compile(expand(p)), negated))
+        ctx = doc["context"]
+        return cls(
+            rules=tuple(rules),
+            negators=frozenset(str(n) for n in ctx["negators"]),
+            general=_phrase_regex(ctx["general"]),
+            hypothetical=_phrase_regex(ctx["hypothetical"]),
+            stranger=_phrase_regex(ctx["stranger"]),
+            first_person=_phrase_regex(ctx["first_person"]),
+            relatives=_phrase_regex(ctx["relatives"]),
+        )
+
+
+@dataclass(frozen=True)
+class _Clause:
+    start: int
+    end: int
+    text: str
+
+
+def _clauses(text: str) -> list[_Clause]:
+    """Split canonical text (tokens joined by spaces) at punctuation and contrast words."""
+    out: list[_Clause] = []
+    start = 0
+    pos = 0
+    for tok in text.split(" "):
+        end = pos + len(tok)
+        if tok in _CLAUSE_BREAKS:
+            if pos > start:
+                out.append(_Clause(start, pos, text[start:pos].strip()))
+            start = end + 1
+        pos = end + 1
+    if start < len(text):
+        out.append(_Clause(start, len(text), text[start:].strip()))
+    return out
+
+
+class RiskDetector:
+    """Flags and level of one message; see the module docstring for what cancels a flag."""
+
+    def __init__(self, lexicon: RiskLexicon | None = None) -> None:
+        self.lexicon = lexicon or RiskLexicon.load()
+
+    def _cancel_reason(
+        self, norm: str, start: int, end: int, rule: Rule, clauses: list[_Clause], story: bool
+    ) -> str | None:
+        lex = self.lexicon
+        clause = next((c for c in clauses if c.start <= start < c.end + 1), None)
+        ctext = clause.text if clause else norm
+        if not rule.negated_form:
+            inside = set(norm[start:end].split())
+            cstart = clause.start if clause else 0
+            before = norm[cstart:start].split()[-NEGATION_WINDOW:]
+            if lex.negators & (inside | set(before)):
+                return "negated"
+        if lex.hypothetical.search(ctext):
+            return "hypothetical"
+        personal = bool(lex.first_person.search(ctext) or lex.relatives.search(ctext))
+        if lex.general.search(ctext) and not personal:
+            return "general question"
+        if story:
+            # The writer or a relative in a clause that is not itself the story keeps the flag;
+            # inside the story's clause ("saya baca berita ...") only a relative does.
+            in_story = bool(lex.stranger.search(ctext))
+            keeps = lex.relatives.search(ctext) or (personal and not in_story)
+            if not keeps:
+                return "story about others"
+        return None
+
+    def flags(self, normalised: Normalised, original: str) -> list[RiskFlag]:
+        norm = normalised.text
+        clauses = _clauses(norm)
+        story = bool(self.lexicon.stranger.search(norm))
+        found: dict[str, RiskFlag] = {}
+        for rule in self.lexicon.rules:
+            if rule.flag in found:
+                continue
+            for m in rule.regex.finditer(norm):
+                why = self._cancel_reason(norm, m.start(), m.end(), rule, clauses, story)
+                if why:
+                    log.debug("risk %s not raised by %r: %s", rule.flag, m.group(0), why)
+                    continue
+                span = normalised.original_span(m.start(), m.end())
+                trigger = original[span[0] : span[1]] if span else m.group(0)
+                found[rule.flag] = RiskFlag(rule.flag, trigger, "lexicon")
+                break
+        return list(found.values())
+
+    def assess(self, normalised: Normalised, original: str, intent: IntentScore) -> Risk:
+        flags = self.flags(normalised, original)
+        names = {f.name for f in flags}
+        implied = CLASSIFIER_FLAGS.get(intent.name)
+        if (
+            implied
+            and implied not in names
+            and intent.confidence >= CLASSIFIER_FLAG_CONFIDENCE
+            and not self._message_is_general(normalised.text)
+        ):
+            flags.append(
+                RiskFlag(implied, f"intent {intent.name} ({intent.confidence:.2f})", "classifier")
+            )
+            names.add(implied)
+        level = risk_level(intent.name, frozenset(names))
+        if level_at_least(level, "high"):
+            log.info(
+                "escalation level=%s intent=%s (%.2f) flags=%s text=%r",
+                level,
+                intent.name,
+                intent.confidence,
+                "; ".join(f"{f.name}<-{f.trigger!r}" for f in flags) or "-",
+                original[:120],
+            )
+        return Risk(level=level, flags=tuple(sorted(flags, key=lambda f: f.name)))
+
+    def _message_is_general(self, norm: str) -> bool:
+        lex = self.lexicon
+        if lex.hypothetical.search(norm):
+            return True
+        personal = lex.first_person.search(norm) or lex.relatives.search(norm)
+        return bool(lex.general.search(norm) and not personal)

@@ -1,0 +1,68 @@
+"""The evaluation on the held-out file meets the issue's floors, and the CLI writes the reports."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from nlu import build_parser
+from nlu.cli import app
+from nlu.evaluate import TARGETS, evaluate
+from nlu.parser import LocalParser
+from nlu.training_data import load_test_file
+
+HELD_OUT = Path(__file__).resolve().parents[1] / "data" / "nlu_test.yml"
+
+
+def test_held_out_set_meets_targets(local_parser: LocalParser) -> None:
+    summary = evaluate(local_parser, load_test_file(HELD_OUT)).summary
+    assert summary["intent_accuracy"] >= TARGETS["intent_accuracy"]
+    assert summary["intent_macro_f1"] >= TARGETS["intent_macro_f1"]
+    assert summary["escalation_recall"] >= TARGETS["escalation_recall"]
+    assert summary["false_escalation_rate"] <= TARGETS["false_escalation_rate_max"]
+    assert summary["language_accuracy_core"] >= TARGETS["language_accuracy_core"]
+
+
+def test_safety_report_has_flags_languages_and_escalation(local_parser: LocalParser) -> None:
+    report = evaluate(local_parser, load_test_file(HELD_OUT)).safety_report
+    assert {"passport_withheld", "confinement_abuse", "micro avg"} <= set(report["flags"])
+    assert {"recall", "precision", "support"} <= set(report["flags"]["passport_withheld"])
+    assert {"id", "mkn", "en"} <= set(report["languages"])
+    assert 0 <= report["false_escalation_rate"] <= 1
+
+
+def test_train_and_test_commands_write_model_and_reports(tmp_path: Path) -> None:
+    runner = CliRunner()
+    model = tmp_path / "nlu-model.joblib"
+    result = runner.invoke(app, ["train", "--out", str(model)])
+    assert result.exit_code == 0, result.output
+    assert model.exists()
+
+    started = time.perf_counter()
+    loaded = build_parser(model_path=model)
+    assert time.perf_counter() - started < 2.0
+    assert loaded.parse("halo kak").intent.name == "greet"
+
+    few = tmp_path / "few.yml"
+    few.write_text(
+        "messages:\n"
+        '- {text: "paspor sy ditahan agen", intent: report_risk, lang: id,'
+        " flags: [passport_withheld], level: high}\n"
+        '- {text: "makasih kak", intent: thanks, lang: id, flags: [], level: none}\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "reports"
+    result = runner.invoke(app, ["test", str(few), "--out", str(out), "--model-path", str(model)])
+    assert result.exit_code == 0, result.output
+    intent_report = json.loads((out / "intent_report.json").read_text())
+    assert intent_report["accuracy"] == 1.0
+    assert {"precision", "recall", "f1-score", "support", "confused_with"} <= set(
+        intent_report["thanks"]
+    )
+    safety = json.loads((out / "safety_report.json").read_text())
+    assert safety["escalation_recall"] == 1.0
+    assert safety["flags"]["passport_withheld"]["recall"] == 1.0
+    assert json.loads((out / "errors.json").read_text()) == []

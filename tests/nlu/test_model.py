@@ -1,0 +1,32 @@
+"""Training, saving and loading the model; the fast scoring path equals scikit-learn's."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from nlu import model as nlu_model
+from nlu.fastpath import softmax
+from nlu.parser import LocalParser
+
+
+def test_saved_model_parses_like_the_trained_one(local_parser: LocalParser, tmp_path: Path) -> None:
+    path = nlu_model.save(local_parser.model, tmp_path / "m.joblib")
+    reloaded = LocalParser(nlu_model.load(path))
+    for text in ["beta mau pi karja di Malaysia, kermana?", "pspor sy d tahan agen"]:
+        assert reloaded.parse(text) == local_parser.parse(text)
+
+
+def test_fast_scores_equal_scikit_learn_probabilities(local_parser: LocalParser) -> None:
+    clf = local_parser.model.classifier
+    text = "saya mau kerja ke malaysia bagaimana"
+    ours = softmax(clf._scorer.scores(text))
+    theirs = clf.pipeline.predict_proba([text])[0]
+    assert np.allclose(ours, theirs, atol=1e-9)
+
+
+def test_training_is_recorded_and_fast(local_parser: LocalParser) -> None:
+    meta = local_parser.model.meta
+    assert meta["examples"] >= 960
+    assert meta["training_seconds"] < 30

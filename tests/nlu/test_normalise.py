@@ -1,0 +1,33 @@
+"""Normalisation from the lexicon file: SMS abbreviations, Kupang Malay spellings, repeats."""
+
+from __future__ import annotations
+
+from nlu.normalize import Normaliser, load_lexicon
+from nlu.paths import LEXICON_FILE
+
+
+def test_sms_abbreviations_become_canonical_words() -> None:
+    assert Normaliser()("Sy mw krj k Malaysia gmn") == "saya mau kerja ke malaysia bagaimana"
+
+
+def test_kupang_malay_words_map_to_indonesian() -> None:
+    assert Normaliser()("beta sonde pung doi") == "saya tidak punya uang"
+
+
+def test_repeated_letters_and_reduplication_are_squeezed() -> None:
+    assert Normaliser()("tolooong anak2 sy") == "tolong anak anak saya"
+
+
+def test_the_mapping_lives_in_the_data_file() -> None:
+    lexicon = load_lexicon(LEXICON_FILE)
+    assert lexicon["sonde"] == "tidak"
+    assert Normaliser({"xyz": "paspor"})("xyz") == "paspor"
+
+
+def test_canonical_spans_point_back_to_the_original_words() -> None:
+    text = "pspor sy d tahan"
+    norm = Normaliser().normalise(text)
+    start = norm.text.index("paspor")
+    span = norm.original_span(start, start + len("paspor saya"))
+    assert span is not None
+    assert text[span[0] : span[1]] == "pspor sy"

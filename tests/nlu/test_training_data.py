@@ -1,0 +1,71 @@
+"""The training data is Rasa NLU YAML covering every intent; the held-out file is separate."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import yaml
+
+from nlu.normalize import Normaliser
+from nlu.paths import DATA_DIR, training_files
+from nlu.spec import INTENTS, LANGUAGES, risk_level
+from nlu.training_data import load_test_file, load_training_examples, strip_annotations
+
+HELD_OUT = Path(__file__).resolve().parents[1] / "data" / "nlu_test.yml"
+
+
+def test_training_files_are_rasa_3_1_yaml() -> None:
+    files = training_files()
+    assert files
+    for f in files:
+        doc = yaml.safe_load(f.read_text(encoding="utf-8"))
+        assert doc["version"] == "3.1"
+        assert all("intent" in item and "examples" in item for item in doc["nlu"])
+
+
+def test_every_intent_has_examples_and_the_average_is_at_least_40() -> None:
+    counts = Counter(e.intent for e in load_training_examples(training_files()))
+    assert set(counts) == set(INTENTS)
+    assert sum(counts.values()) / len(INTENTS) >= 40
+    assert min(counts.values()) >= 30
+
+
+def test_training_covers_kupang_malay_and_english() -> None:
+    langs = Counter(e.language for e in load_training_examples(training_files()))
+    assert langs["mkn"] >= 150 and langs["en"] >= 150
+    assert set(langs) <= set(LANGUAGES)
+
+
+def test_inline_annotations_become_entities() -> None:
+    text, ents = strip_annotations(
+        '[PT Maju](agency) kirim ke [Malaysia]{"entity": "country", "value": "MY"}'
+    )
+    assert text == "PT Maju kirim ke Malaysia"
+    assert [(e.entity, e.value, text[e.start : e.end]) for e in ents] == [
+        ("agency", "PT Maju", "PT Maju"),
+        ("country", "MY", "Malaysia"),
+    ]
+
+
+def test_held_out_file_has_300_messages_with_consistent_levels() -> None:
+    examples = load_test_file(HELD_OUT)
+    assert len(examples) >= 300
+    for e in examples:
+        assert e.level == risk_level(e.intent, e.flags), e.text
+        assert e.language in LANGUAGES
+
+
+def test_held_out_messages_are_not_training_messages() -> None:
+    norm = Normaliser()
+    trained = {norm(e.text) for e in load_training_examples(training_files())}
+    held_out = [e for e in load_test_file(HELD_OUT) if len(e.text.split()) >= 3]
+    copies = [e.text for e in held_out if norm(e.text) in trained]
+    assert copies == []
+
+
+def test_bhinneka_subset_ships_with_its_licence_and_attribution() -> None:
+    assert (DATA_DIR / "bhinneka-LICENSE").read_text().startswith(" ") or (
+        "Apache License" in (DATA_DIR / "bhinneka-LICENSE").read_text()
+    )
+    assert "joanitolopo/bhinneka-korpus" in (DATA_DIR / "README.md").read_text()
