@@ -46,6 +46,10 @@ def compare_models() -> None:
     candidates = {
         "logreg C=20 (chosen)": (build_pipeline(), texts),
         "logreg C=20, no normalisation": (build_pipeline(), raw),
+        "logreg C=20, word 1-2 grams": (
+            build_pipeline().set_params(features__words__ngram_range=(1, 2)),
+            texts,
+        ),
         "logreg C=5": (
             with_model(LogisticRegression(C=5, max_iter=2000, class_weight="balanced")),
             texts,

@@ -52,8 +52,7 @@ MEDIA_FIELDS = (
     "photo",
     "document",
     "sticker",
-    "location",
-    "venue",
+    "location",  # a venue carries its location here too
     "contact",
 )
 _HASHED_PREFIX = "#"
@@ -129,6 +128,8 @@ def parse_update(data: dict[str, Any]) -> Parsed:
             return Parsed(
                 ignored="callback query from an inline message", callback_query_id=query.id
             )
+        if not query.data:
+            return Parsed(ignored="callback query without data", callback_query_id=query.id)
         if message.chat.type != "private":
             return Parsed(
                 ignored=f"callback query in a {message.chat.type} chat", callback_query_id=query.id
@@ -171,23 +172,21 @@ def _message_inbound(message: Message, provider_id: str) -> Inbound:
 
 
 def _media(message: Message) -> tuple[Media, ...]:
-    found: list[Media] = []
+    found: dict[str, Media] = {}  # by ref: a GIF fills both `animation` and `document`
     for kind in MEDIA_FIELDS:
         value = getattr(message, kind, None)
         if not value:
             continue
         if kind == "photo":
-            found.append(Media("photo", value[-1].file_id))  # the largest size comes last
-        elif kind in ("location", "venue"):
-            loc = value if kind == "location" else value.location
-            found.append(Media("location", f"{loc.latitude},{loc.longitude}"))
+            media = Media("photo", value[-1].file_id)  # the largest size comes last
+        elif kind == "location":
+            media = Media("location", f"{value.latitude},{value.longitude}")
         elif kind == "contact":
-            found.append(Media("contact", value.phone_number))
+            media = Media("contact", value.phone_number)
         else:
-            found.append(Media(kind, value.file_id))
-        if kind == "venue":
-            break  # a venue also fills `location`; keep one
-    return tuple(found)
+            media = Media(kind, value.file_id)
+        found.setdefault(media.ref, media)
+    return tuple(found.values())
 
 
 def _language(code: str | None) -> str | None:

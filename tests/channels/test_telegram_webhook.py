@@ -149,6 +149,32 @@ LOCATION = {
         "location": {"latitude": -10.1772, "longitude": 123.6070},
     },
 }
+GIF = {
+    "update_id": 10011,
+    "message": {
+        "message_id": 1372,
+        "from": USER,
+        "chat": PRIVATE_CHAT,
+        "date": 1441645595,
+        "animation": {
+            "file_name": "giphy.mp4",
+            "mime_type": "video/mp4",
+            "duration": 2,
+            "width": 480,
+            "height": 270,
+            "file_id": "CgACAgQAAxkBAAIBgif",
+            "file_unique_id": "AgADgif",
+            "file_size": 95000,
+        },
+        "document": {
+            "file_name": "giphy.mp4",
+            "mime_type": "video/mp4",
+            "file_id": "CgACAgQAAxkBAAIBgif",
+            "file_unique_id": "AgADgif",
+            "file_size": 95000,
+        },
+    },
+}
 EDITED = {
     "update_id": 10007,
     "edited_message": {
@@ -295,9 +321,10 @@ def test_start_is_answered_inline_with_the_welcome_and_an_inline_keyboard(
         (PHOTO, "photo", "AgACAgUAAxkBAAIBlarge"),
         (DOCUMENT, "document", "BQADBAADdocXXXXXXXXXXX"),
         (STICKER, "sticker", "CAACAgIAAxkBAAIBsticker"),
+        (GIF, "animation", "CgACAgQAAxkBAAIBgif"),  # one animation, not also a document
         (LOCATION, "location", "-10.1772,123.607"),
     ],
-    ids=["voice", "photo", "document", "sticker", "location"],
+    ids=["voice", "photo", "document", "sticker", "gif", "location"],
 )
 def test_media_gets_the_kind_text_only_reply_and_is_kept_for_the_officer(
     channel_client: TestClient, update: dict[str, Any], kind: str, ref: str
@@ -424,3 +451,18 @@ def test_the_embedded_worker_of_aman_serve_delivers_what_was_queued(
         replies = bot_replies(client)
         fake_telegram.wait_for_calls(len(replies), method="sendMessage", timeout=10)
     assert fake_telegram.sent_texts(CHAT) == [r.text for r in replies]
+
+
+def test_our_own_failure_is_a_5xx_so_the_provider_delivers_again(
+    channel_app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from .conftest import post_twilio
+    from .test_twilio_webhook import SMS_TEXT
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(channel_app.state.engine, "handle", broken)
+    with TestClient(channel_app, raise_server_exceptions=False) as client:
+        assert post_update(client, START).status_code == 500
+        assert post_twilio(client, SMS_TEXT).status_code == 500
