@@ -133,7 +133,11 @@ class OutboxItem(SQLModel, table=True):
     """A message waiting to be sent by a worker, retried with backoff until sent or dead."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_status_next", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_status_next", "status", "next_attempt_at"),
+        # claim() asks "is an earlier row of this contact still waiting?" for every due row.
+        Index("ix_outbox_contact_id_id", "contact_id", "id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     message_id: int = Field(foreign_key="messages.id", unique=True, ondelete="CASCADE")

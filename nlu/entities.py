@@ -37,7 +37,9 @@ _LICENCE = re.compile(
 )
 _AGE = re.compile(
     r"\b(?:(?:umur|usia|umurnya|usianya|berumur|age|aged)\s*:?\s*(?P<a>\d{1,2})"
-    r"|(?P<b>\d{1,2})\s*(?:tahun|thn|th|taun|years?|yrs|yo)(?:\s+old)?)\b",
+    r"|(?P<b>\d{1,2})\s*(?:tahun|thn|th|taun|years?|yrs|yo)(?:\s+old)?"
+    r"|(?:is|she's|he's|baru|masih|only)\s+(?P<c>\d{1,2})(?!\s*(?:juta|jt|ribu|jam|hours?|bulan|"
+    r"hari|days?|months?|orang|people|kali|times|%|\d)))\b",
     re.IGNORECASE,
 )
 
@@ -130,7 +132,7 @@ class EntityExtractor:
                 Entity("place", lex.place_names[_key(m.group(0))], m.start(), m.end(), m.group(0))
             )
         for m in _AGE.finditer(text):
-            value = m.group("a") or m.group("b")
+            value = m.group("a") or m.group("b") or m.group("c")
             if value and 1 <= int(value) <= 80:
                 ents.append(Entity("age", str(int(value)), m.start(), m.end(), m.group(0)))
         return _without_overlaps(ents)

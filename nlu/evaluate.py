@@ -50,6 +50,7 @@ class Evaluation:
     intent_report: dict[str, Any] = field(default_factory=dict)
     safety_report: dict[str, Any] = field(default_factory=dict)
     errors: list[dict[str, Any]] = field(default_factory=list)
+    entity_report: dict[str, Any] = field(default_factory=dict)
     summary: dict[str, Any] = field(default_factory=dict)
 
     def write(self, out_dir: Path) -> list[Path]:
@@ -58,6 +59,7 @@ class Evaluation:
             "intent_report.json": self.intent_report,
             "safety_report.json": self.safety_report,
             "errors.json": self.errors,
+            "entity_report.json": self.entity_report,
             "summary.json": self.summary,
         }
         paths = []
@@ -126,11 +128,41 @@ def _escalation(examples: Sequence[Example], parses: Sequence[Parse]) -> dict[st
     }
 
 
+def _entity_report(examples: Sequence[Example], parses: Sequence[Parse]) -> dict[str, Any]:
+    """Recall of the annotated entities (same type, overlapping span) and how often the
+    normalised value also matches. Unannotated mentions exist in the files, so no precision."""
+    rows: dict[str, Counter[str]] = defaultdict(Counter)
+    for e, p in zip(examples, parses, strict=True):
+        for gold in e.entities:
+            hit = next(
+                (
+                    x
+                    for x in p.entities
+                    if x.entity == gold.entity and x.start < gold.end and gold.start < x.end
+                ),
+                None,
+            )
+            rows[gold.entity]["support"] += 1
+            if hit is not None:
+                rows[gold.entity]["found"] += 1
+                ours, theirs = hit.value.lower(), gold.value.lower()
+                rows[gold.entity]["value_match"] += int(ours in theirs or theirs in ours)
+    return {
+        name: {
+            "recall": _ratio(c["found"], c["support"]),
+            "value_accuracy": _ratio(c["value_match"], c["found"]),
+            "support": c["support"],
+        }
+        for name, c in sorted(rows.items())
+    }
+
+
 def evaluate(parser: Parser, examples: Sequence[Example]) -> Evaluation:
     examples = list(examples)
     parses = [parser.parse(e.text) for e in examples]
     ev = Evaluation(examples, parses)
     ev.intent_report = _intent_report(examples, parses)
+    ev.entity_report = _entity_report(examples, parses)
 
     pairs = [(e.flags, frozenset(p.risk.flag_names)) for e, p in zip(examples, parses, strict=True)]
     per_language: dict[str, Any] = {}

@@ -75,4 +75,5 @@ class SparseLinear:
 
 def softmax(z: FloatArray) -> FloatArray:
     e = np.exp(z - z.max())
-    return e / e.sum()
+    out: FloatArray = e / e.sum()
+    return out

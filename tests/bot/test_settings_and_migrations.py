@@ -32,3 +32,8 @@ def test_migrations_go_up_down_and_up_again(any_settings: Settings) -> None:
     migrate(url)
     assert "messages" in inspect(engine).get_table_names()
     engine.dispose()
+
+
+def test_migrations_match_the_models(any_settings: Settings) -> None:
+    """Alembic is the schema's only path: a model change without its migration fails here."""
+    command.check(alembic_config(any_settings.database_url))

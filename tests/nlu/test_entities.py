@@ -54,3 +54,18 @@ def test_parse_carries_entities_in_rasa_shape(local_parser: LocalParser) -> None
     body = local_parser.parse("PT Sinar Jaya kirim ke Malaysia").to_rasa()
     assert {"entity": "country", "value": "MY"}.items() <= body["entities"][1].items()
     assert body["entities"][0]["value"] == "PT Sinar Jaya"
+
+
+def test_entities_annotated_in_the_training_data_are_found() -> None:
+    from nlu.paths import training_files
+    from nlu.training_data import load_training_examples
+
+    extractor = EntityExtractor()
+    gold = found = 0
+    for ex in load_training_examples(training_files()):
+        ents = extractor.extract(ex.text)
+        for g in ex.entities:
+            gold += 1
+            found += any(e.entity == g.entity and e.start < g.end and g.start < e.end for e in ents)
+    assert gold >= 150
+    assert found / gold >= 0.95

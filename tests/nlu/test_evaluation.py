@@ -66,3 +66,11 @@ def test_train_and_test_commands_write_model_and_reports(tmp_path: Path) -> None
     assert safety["escalation_recall"] == 1.0
     assert safety["flags"]["passport_withheld"]["recall"] == 1.0
     assert json.loads((out / "errors.json").read_text()) == []
+    assert (out / "entity_report.json").exists()
+
+
+def test_entity_report_counts_annotated_entities(local_parser: LocalParser) -> None:
+    report = evaluate(local_parser, load_test_file(HELD_OUT)).entity_report
+    assert report["country"]["support"] >= 20
+    assert report["country"]["recall"] >= 0.9
+    assert report["agency"]["recall"] >= 0.8

@@ -45,3 +45,11 @@ def test_model_parse_without_a_parser_is_unavailable() -> None:
 def test_model_parse_needs_text(local_parser: LocalParser) -> None:
     with client_for(local_parser) as client:
         assert client.post("/model/parse", json={}).status_code == 422
+
+
+def test_the_app_factory_serves_model_parse(app: FastAPI) -> None:
+    """The lead's create_app() includes this router and hands it the engine's parser."""
+    with TestClient(app) as client:
+        body = client.post("/model/parse", json={"text": "paspor sy ditahan agen"}).json()
+    assert body["risk"]["level"] == "high"
+    assert body["intent"]["name"] == "report_risk"
