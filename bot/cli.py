@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+from pathlib import Path
 
 import typer
 
@@ -85,7 +86,9 @@ def serve(
     _setup_logging()
     settings = get_settings()
     run(settings.database_url)
-    typer.echo(f"Migrasi Aman is running on http://{host}:{port}")
+    if settings.NLU_BACKEND == "local":
+        _ensure_nlu_model(settings.nlu_model_path)
+    typer.echo(f"Migrasi Aman is starting on http://{host}:{port}")
     typer.echo(f"  web chat:  http://{host}:{port}/chat")
     typer.echo(f"  console:   http://{host}:{port}/console")
     typer.echo(f"  database:  {settings.database_url.split('@')[-1]}")
@@ -98,6 +101,17 @@ def serve(
         log_level=settings.LOG_LEVEL.lower(),
         proxy_headers=True,
     )
+
+
+def _ensure_nlu_model(path: Path) -> None:
+    """Train and save the model once (and again when nlu/data changed), so every web process
+    loads a file instead of training."""
+    from nlu import model
+
+    if path.exists() and model.is_current(model.load(path)):
+        return
+    typer.echo(f"training the NLU model into {path} (once, a few seconds)...")
+    model.save(model.train(), path)
 
 
 @app.command()

@@ -53,7 +53,15 @@ class Decision:
     context: dict[str, Any] = field(default_factory=dict)
 
 
+def _unsure_handoff(parse: Parse) -> bool:
+    """The classifier guessed a handoff intent, but unsure and with no risk words to back it:
+    ask the user instead of paging an officer for "haloo, sy dari lembata"."""
+    return parse.is_fallback and not parse.risk.flags and parse.intent.name in HANDOFF_INTENTS
+
+
 def _case_for(parse: Parse) -> CaseRequest | None:
+    if _unsure_handoff(parse):
+        return None
     level = parse.risk.level
     intent = parse.intent.name if not parse.is_fallback else ""
     flags = tuple(parse.risk.flag_names)
@@ -103,6 +111,14 @@ def decide(
         d.context["awaiting"] = None
         d.says.append(Say("agency", _agency_query(parse)))
         return _with_risk_note(d, parse)
+
+    if _unsure_handoff(parse):
+        log.info(
+            "no case, asked to confirm: unsure %s (%.2f, %s)",
+            intent, parse.intent.confidence, parse.fallback_reason,
+        )
+        d.says.append(Say("message", "confirm_danger"))
+        return d
 
     if parse.is_fallback and not level_at_least(parse.risk.level, "medium"):
         log.info("fallback: %s", parse.fallback_reason)

@@ -41,9 +41,12 @@ def build_parser(
     from nlu.parser import LocalParser
 
     path = model_path if model_path is not None else default_model_path()
-    if path.exists():
-        trained = nlu_model.load(path)
+    trained = nlu_model.load(path) if path.exists() else None
+    if trained is not None and nlu_model.is_current(trained):
         log.info("NLU model loaded from %s", path)
+    elif trained is not None:
+        log.warning("NLU model %s is older than nlu/data: training in memory", path)
+        trained = nlu_model.train()
     else:
         log.info("no NLU model at %s; training in memory", path)
         trained = nlu_model.train()

@@ -6,6 +6,7 @@ risk, entities) are data files read at start-up so they can be corrected without
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ import joblib
 from nlu.classifier import IntentClassifier
 from nlu.langid import LanguageIdentifier
 from nlu.normalize import Normaliser
-from nlu.paths import training_files
+from nlu.paths import BHINNEKA_FILE, LANGUAGE_WORDS_FILE, LEXICON_FILE, training_files
 from nlu.training_data import Example, load_training_examples
 
 log = logging.getLogger(__name__)
@@ -32,11 +33,26 @@ class TrainedModel:
     meta: dict[str, Any] = field(default_factory=dict)
 
 
+def data_fingerprint() -> str:
+    """A hash of the data a model is trained from, so a model file older than its data is
+    noticed (and retrained) instead of silently answering with yesterday's intents."""
+    digest = hashlib.sha256()
+    for path in [*training_files(), LEXICON_FILE, BHINNEKA_FILE, LANGUAGE_WORDS_FILE]:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def is_current(model: TrainedModel) -> bool:
+    return model.meta.get("data_fingerprint") == data_fingerprint()
+
+
 def train(
     examples: list[Example] | None = None, normaliser: Normaliser | None = None
 ) -> TrainedModel:
     """Fit both models; seconds on this machine for ~1,000 examples."""
     started = time.perf_counter()
+    examples_given = examples is not None
     examples = examples if examples is not None else load_training_examples(training_files())
     normaliser = normaliser or Normaliser()
     texts = [normaliser(e.text) for e in examples]
@@ -49,6 +65,7 @@ def train(
         "examples": len(examples),
         "intents": classifier.intents,
         "training_seconds": round(seconds, 3),
+        "data_fingerprint": None if examples_given else data_fingerprint(),
         "trained_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
     return TrainedModel(classifier, langid, meta)

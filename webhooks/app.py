@@ -71,6 +71,7 @@ def create_app(
         task: asyncio.Task[None] | None = None
         if embedded_worker:
             task = _start_embedded_worker(app, stop)
+        log.info("ready: web chat at %s/chat", settings.PUBLIC_BASE_URL.rstrip("/"))
         try:
             yield
         finally:
