@@ -129,7 +129,11 @@ def worker() -> None:
         typer.echo("no push channel is configured (TELEGRAM_BOT_TOKEN / TWILIO_*)", err=True)
         raise typer.Exit(2)
     typer.echo(f"outbox worker for {', '.join(sorted(senders))}")
-    asyncio.run(OutboxWorker(make_engine(settings.database_url), senders).run_forever())
+    from .handoff import breach_checker
+
+    db = make_engine(settings.database_url)
+    breaches = breach_checker(db, settings)  # unclaimed cases past their target, every minute
+    asyncio.run(OutboxWorker(db, senders).run_forever(periodic=breaches))
 
 
 @app.command()

@@ -7,6 +7,7 @@ open a case), store the replies.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 import time
@@ -19,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import flag_modified
 from sqlmodel import Session, col, select
 
+from content.catalog import more_payload
 from content.types import Button, Rendered
 from nlu.spec import INTENTS, LANGUAGES
 from nlu.types import Entity, IntentScore, LanguageGuess, Parse, Parser
@@ -36,8 +38,17 @@ log = logging.getLogger(__name__)
 #: Whole-message commands that work in any state, even while an officer holds the conversation.
 DELETE_COMMANDS = frozenset({"hapus data", "hapus data saya", "delete my data", "/delete_data"})
 STOP_COMMANDS = frozenset({"stop", "berhenti", "/stop"})
+#: The "Talk to an officer" button's payload (content/data/buttons.yml `officer`).
+OFFICER_PAYLOAD = "/request_human"
 #: Below this the language guess does not change the contact's language.
 LANGUAGE_SWITCH_CONFIDENCE = 0.6
+#: Indonesian, Kupang Malay and English are told apart by a statistical guess that is often
+#: 0.75-0.95 on short or neutral messages ("biaya brapa?", "pt sampel samudra harapan",
+#: "ok thanks"); switching on those flips a Kupang Malay speaker to Indonesian and back from one
+#: reply to the next. Between these three, only a sure guess on a real sentence switches.
+MAIN_LANGUAGES = frozenset({"id", "mkn", "en"})
+MAIN_LANGUAGE_SWITCH_CONFIDENCE = 0.97
+MAIN_LANGUAGE_SWITCH_MIN_WORDS = 3
 #: First messages that need nothing but the welcome.
 _WELCOME_ONLY = frozenset({"greet", "ask_menu", "out_of_scope", "thanks", "affirm", "deny"})
 
@@ -153,7 +164,7 @@ class Engine:
         result = HandleResult(contact_id=contact.id, message_id=stored.id)
         conversation = self._conversation(s, contact)
         text = inbound.text.strip()
-        command = text.lower()
+        command = as_command(text)
 
         if command in DELETE_COMMANDS or inbound.payload == "/delete_data":
             result.replies = [self._delete_contact(s, contact)]
@@ -176,15 +187,22 @@ class Engine:
 
         parse = self._parse(inbound, contact)
         self._annotate(stored, parse)
-        if (
-            parse.language.confidence >= LANGUAGE_SWITCH_CONFIDENCE
-            and parse.language.code in LANGUAGES
-        ):
+        names_an_agency = (
+            bool(parse.entity_values("agency") or parse.entity_values("licence_number"))
+            or conversation.context.get("awaiting") == "agency_name"
+        )
+        # Agency names are Indonesian words whatever the user speaks: "check PT Sampel Komodo
+        # Duta Pekerja" from an English speaker must not turn the answers Indonesian.
+        if not names_an_agency and switches_language(contact.language, parse.language, text):
             contact.language = parse.language.code
 
         payload = parse_payload(inbound.payload or "") if inbound.payload else None
+        case_open = self._has_open_case(s, contact)
         decision = decide(
-            parse, context=conversation.context, payload_args=payload[1] if payload else None
+            parse,
+            context=conversation.context,
+            payload_args=payload[1] if payload else None,
+            case_open=case_open,
         )
         self._update_context(conversation, decision)
 
@@ -192,13 +210,17 @@ class Engine:
         if contact.consent_version is None:
             contact.consent_version = self.settings.CONSENT_VERSION
             contact.consent_at = utcnow()
+            # A dangerous first message still gets the consent notice, but not the topic menu.
             welcome = self._msg(
-                "welcome", contact, {"consent_version": str(contact.consent_version)}
+                "welcome" if decision.case is None else "welcome_notice",
+                contact,
+                {"consent_version": str(contact.consent_version)},
             )
             rendered.append(welcome)
             if parse.intent.name in _WELCOME_ONLY and decision.case is None:
                 return self._reply(s, result, contact, stored, rendered, deliver)
 
+        outcome: CaseOutcome | None = None
         if decision.case is not None:
             outcome = self.handoff.open_case(
                 session=s, contact=contact, message=stored, request=decision.case
@@ -214,7 +236,11 @@ class Engine:
             )
         rendered.extend(self._render(s, decision, parse, contact))
         self.metrics.replies_by_intent.labels(parse.intent.name).inc(len(rendered))
-        return self._reply(s, result, contact, stored, rendered, deliver)
+        shown = self._loop_payloads(rendered, contact.language)
+        if case_open or outcome is not None:
+            # An officer is already on the way: "Talk to an officer" would only say so again.
+            shown.add(OFFICER_PAYLOAD)
+        return self._reply(s, result, contact, stored, rendered, deliver, shown=shown)
 
     def _contact(self, s: Session, inbound: Inbound) -> Contact:
         """Get or create the contact, then lock its row so one contact's messages run in order."""
@@ -313,6 +339,15 @@ class Engine:
         return self.parser.parse(inbound.text, language_hint=contact.language)
 
     @staticmethod
+    def _has_open_case(s: Session, contact: Contact) -> bool:
+        """An open case (not held by an officer, or the engine would not get here) waits for
+        this contact: what they write now is for the officer who will take it."""
+        from .cases import Case  # cases is the escalation helper's table; no import cycle here
+
+        q = select(Case.id).where(Case.contact_id == contact.id, Case.status == "open")
+        return s.exec(q).first() is not None
+
+    @staticmethod
     def _annotate(stored: Message, parse: Parse) -> None:
         """Keep what the NLU saw on the message, for officers and evaluation."""
         stored.intent = parse.intent.name
@@ -386,6 +421,23 @@ class Engine:
             return f"{minutes} minutes" if minutes < 120 else f"{hours} hours"
         return f"{minutes} menit" if minutes < 120 else f"{hours} jam"
 
+    def _loop_payloads(self, rendered: Sequence[Rendered], language: str) -> set[str]:
+        """Button payloads that would show again an answer this turn already shows (a "Rights"
+        button under the rights answer): a loop, not a next step. An intent button counts only
+        when its plain answer is shown ("Legal way" under the Hong Kong note is a next step)."""
+        ids = {r.id for r in rendered}
+        loops = {more_payload(i) for i in ids}
+        for payload in {b.payload for r in rendered for b in r.buttons}:
+            parsed = parse_payload(payload)
+            if parsed is None or parsed[1] or parsed[0] not in INTENTS:
+                continue
+            try:
+                if self.catalog.for_intent(parsed[0], language=language).id in ids:
+                    loops.add(payload)
+            except KeyError:
+                continue
+        return loops
+
     def _msg(
         self, message_id: str, contact: Contact, params: dict[str, str] | None = None
     ) -> Rendered:
@@ -401,9 +453,11 @@ class Engine:
         inbound: Message,
         rendered: list[Rendered],
         deliver: str,
+        *,
+        shown: set[str] | None = None,
     ) -> HandleResult:
         """Store every reply (provenance: content id and version) and queue them if asked."""
-        for r in rendered:
+        for r in without_repeated_buttons(rendered, shown=shown or set()):
             msg = (
                 enqueue(
                     s,
@@ -476,3 +530,42 @@ class Engine:
                     self._locks.clear()
                 lock = self._locks[key] = threading.Lock()
             return lock
+
+
+def without_repeated_buttons(
+    rendered: Sequence[Rendered], *, shown: set[str] | frozenset[str] = frozenset()
+) -> list[Rendered]:
+    """One turn shows each button once: an answer, a warning and a flag's explanation each
+    offering "Talk to an officer" would put three identical buttons on one phone screen. A
+    button is kept on the last reply that has it, where the user's reading ends; a button whose
+    payload is in `shown` (it would show again what this turn shows) is dropped."""
+    last: dict[str, int] = {}
+    for i, r in enumerate(rendered):
+        for b in r.buttons:
+            last[b.payload] = i
+    out: list[Rendered] = []
+    for i, r in enumerate(rendered):
+        kept = tuple(b for b in r.buttons if last[b.payload] == i and b.payload not in shown)
+        out.append(r if len(kept) == len(r.buttons) else dataclasses.replace(r, buttons=kept))
+    return out
+
+
+def switches_language(current: str, guess: LanguageGuess, text: str) -> bool:
+    """Whether this message changes the language we answer in (see MAIN_LANGUAGE_SWITCH_*).
+
+    A local language is only ever guessed from its own phrases, so that guess is taken as it is.
+    """
+    if guess.code == current or guess.code not in LANGUAGES:
+        return False
+    if guess.code in MAIN_LANGUAGES:
+        return (
+            guess.confidence >= MAIN_LANGUAGE_SWITCH_CONFIDENCE
+            and len(text.split()) >= MAIN_LANGUAGE_SWITCH_MIN_WORDS
+        )
+    return guess.confidence >= LANGUAGE_SWITCH_CONFIDENCE
+
+
+def as_command(text: str) -> str:
+    """A whole message as a command word: "Stop." and "Hapus data!" are STOP and HAPUS DATA
+    (a user must be able to stop messages and erase their data however they type it)."""
+    return " ".join(text.casefold().strip().strip(".!?,;:'\"").split())

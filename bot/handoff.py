@@ -1,4 +1,5 @@
-"""The case service: the one writer of case state (open, raise, claim, transfer, reply, close, breach).
+"""The case service: the one writer of case state (open, raise, claim, transfer, reply, close,
+breach).
 
 Rules (issue #6):
 - Urgent/high risk, the handoff intents or the officer button open a case; at most one open case
@@ -21,17 +22,19 @@ Who may do what (the same for console pages and the JSON API):
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
 from sqlalchemy import update
+from sqlalchemy.engine import Engine as DbEngine
 from sqlmodel import Session, col, select
 
 from content.types import Rendered
 
 from .cases import OUTCOMES, PRIORITY_RANK, AuditLog, Case, CaseEvent, Officer
+from .db import session_scope
 from .engine import CaseOutcome
 from .models import Contact, Conversation, Message, utcnow
 from .outbox import enqueue
@@ -359,8 +362,11 @@ def claim_case(
     taken = session.execute(
         update(Case)
         .where(col(Case.id) == case_id, col(Case.status) == "open")
-        .where(col(Case.assignee_id).is_(None) if previous is None
-               else col(Case.assignee_id) == previous)
+        .where(
+            col(Case.assignee_id).is_(None)
+            if previous is None
+            else col(Case.assignee_id) == previous
+        )
         .values(assignee_id=officer.id)
         .execution_options(synchronize_session=False)
     )
@@ -540,6 +546,16 @@ def check_breaches(
     return flagged
 
 
+def breach_checker(db: DbEngine, settings: Settings) -> Callable[[], list[int]]:
+    """A no-argument job for the worker loop (OutboxWorker.run_forever(periodic=...))."""
+
+    def run() -> list[int]:
+        with session_scope(db) as s:
+            return check_breaches(session=s, settings=settings)
+
+    return run
+
+
 # -- the engine's port --------------------------------------------------------------------------
 
 
@@ -569,7 +585,10 @@ class CaseService:
         if self.catalog is None:
             raise CaseError("CaseService needs a catalog to close cases")
         return close_case(
-            session=session, case_id=case_id, officer=officer, outcome=outcome,
+            session=session,
+            case_id=case_id,
+            officer=officer,
+            outcome=outcome,
             catalog=self.catalog,
         )
 

@@ -53,7 +53,11 @@ def get_officer(*, session: Session, username: str) -> Officer | None:
 
 
 def create_officer(
-    *, session: Session, username: str, role: str = "officer", team: str | None = None,
+    *,
+    session: Session,
+    username: str,
+    role: str = "officer",
+    team: str | None = None,
     display_name: str = "",
 ) -> tuple[Officer, str]:
     """A new account and its one-time password (the console asks for a new one at first login)."""
@@ -66,8 +70,11 @@ def create_officer(
         raise AccountError(f"officer {name!r} already exists")
     password = secrets.token_urlsafe(12)
     officer = Officer(
-        username=name, display_name=display_name or username.strip(), role=role,
-        team=(team or "").strip() or None, password_hash=hash_password(password),
+        username=name,
+        display_name=display_name or username.strip(),
+        role=role,
+        team=(team or "").strip() or None,
+        password_hash=hash_password(password),
         must_change_password=True,
     )
     session.add(officer)

@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import logging
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -276,11 +276,21 @@ class OutboxWorker:
         log.error("outbox %s: given up: %s", item.id, error)
 
     async def run_forever(
-        self, *, idle_seconds: float = 1.0, stop: asyncio.Event | None = None
+        self, *, idle_seconds: float = 1.0, stop: asyncio.Event | None = None,
+        periodic: Callable[[], object] | None = None, periodic_seconds: float = 60.0,
     ) -> None:
-        """Poll for due rows until `stop` is set."""
+        """Poll for due rows until `stop` is set; run `periodic` (e.g. the case breach check,
+        bot.handoff.breach_checker) in a thread at most every `periodic_seconds`."""
         stop = stop or asyncio.Event()
+        next_periodic = 0.0
+        loop = asyncio.get_running_loop()
         while not stop.is_set():
+            if periodic is not None and loop.time() >= next_periodic:
+                next_periodic = loop.time() + periodic_seconds
+                try:
+                    await asyncio.to_thread(periodic)
+                except Exception:
+                    log.exception("periodic task of the outbox worker failed")
             try:
                 handled = await self.run_once()
             except Exception:

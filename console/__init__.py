@@ -16,7 +16,7 @@ router.include_router(api.router)
 #: Paths that answer without a session or token: the login page and the stylesheet.
 PUBLIC_PATHS = pages.PUBLIC_PATHS
 
-__all__ = ["PUBLIC_PATHS", "routers", "router"]
+__all__ = ["PUBLIC_PATHS", "router", "routers"]
 
 
 def routers() -> list[APIRouter]:

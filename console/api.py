@@ -1,4 +1,4 @@
-"""The JSON API for integrations and tests: bearer token per officer, the same rules as the pages."""
+"""The JSON API for integrations and tests: a bearer token per officer, the pages' rules."""
 
 from __future__ import annotations
 
@@ -62,25 +62,29 @@ def list_cases(
 ) -> dict[str, Any]:
     """Cases the officer may see, by priority then age."""
     rows = views.queue(session=ctx.session, officer=ctx.officer, view=view, status=status)
-    return {"cases": [
-        views.case_public(session=ctx.session, case=r.case, officer=ctx.officer) for r in rows
-    ]}
+    return {"cases": [views.row_public(r, ctx.officer) for r in rows]}
 
 
 @router.get("/cases/{case_id}")
 def get_case(ctx: ApiDep, case_id: int) -> dict[str, Any]:
     case = _case(ctx, case_id)
-    body = views.case_public(session=ctx.session, case=case, officer=ctx.officer, with_transcript=True)
-    handoff.audit(session=ctx.session, officer=ctx.officer, action="viewed", case_id=case.id,
-                  detail="api")
+    body = views.case_public(
+        session=ctx.session, case=case, officer=ctx.officer, with_transcript=True
+    )
+    handoff.audit(
+        session=ctx.session, officer=ctx.officer, action="viewed", case_id=case.id, detail="api"
+    )
     ctx.session.commit()
     return body
 
 
 @router.post("/cases/{case_id}/claim")
 def claim(ctx: ApiDep, case_id: int) -> dict[str, Any]:
-    return _run(ctx, case_id, lambda: handoff.claim_case(
-        session=ctx.session, case_id=case_id, officer=ctx.officer))
+    return _run(
+        ctx,
+        case_id,
+        lambda: handoff.claim_case(session=ctx.session, case_id=case_id, officer=ctx.officer),
+    )
 
 
 @router.post("/cases/{case_id}/reply")
@@ -89,7 +93,8 @@ def reply(ctx: ApiDep, case_id: int, body: ReplyBody) -> dict[str, Any]:
 
     def act() -> None:
         msg = handoff.reply_to_case(
-            session=ctx.session, case_id=case_id, officer=ctx.officer, text=body.text)
+            session=ctx.session, case_id=case_id, officer=ctx.officer, text=body.text
+        )
         sent.update(id=msg.id, delivery_status=msg.delivery_status)
 
     out = _run(ctx, case_id, act)
@@ -100,6 +105,15 @@ def reply(ctx: ApiDep, case_id: int, body: ReplyBody) -> dict[str, Any]:
 @router.post("/cases/{case_id}/close")
 def close(ctx: ApiDep, case_id: int, body: CloseBody, request: Request) -> dict[str, Any]:
     catalog = request.app.state.catalog
-    return _run(ctx, case_id, lambda: handoff.close_case(
-        session=ctx.session, case_id=case_id, officer=ctx.officer, outcome=body.outcome,
-        catalog=catalog, note=body.note))
+    return _run(
+        ctx,
+        case_id,
+        lambda: handoff.close_case(
+            session=ctx.session,
+            case_id=case_id,
+            officer=ctx.officer,
+            outcome=body.outcome,
+            catalog=catalog,
+            note=body.note,
+        ),
+    )

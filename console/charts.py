@@ -5,7 +5,7 @@ Every label is escaped; the result is Markup so Jinja2 does not escape the SVG i
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from markupsafe import Markup, escape
 
@@ -43,7 +43,11 @@ def hbar_chart(items: Sequence[tuple[str, float]], *, title: str, width: int = 4
 
 
 def stacked_columns(
-    days: Sequence[str], series: dict[str, Sequence[float]], *, title: str, width: int = 560,
+    days: Sequence[str],
+    series: Mapping[str, Sequence[float]],
+    *,
+    title: str,
+    width: int = 560,
 ) -> Markup:
     """One column per day, stacked by series (e.g. channel), with a legend."""
     if not days or not series:
@@ -56,19 +60,20 @@ def stacked_columns(
     parts = [
         f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" '
         f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>',
-        f'<text x="{left - 4}" y="{legend_h + 10}" text-anchor="end" class="val">{_fmt(top)}</text>',
+        f'<text x="{left - 4}" y="{legend_h + 10}" text-anchor="end" class="val">'
+        f"{_fmt(top)}</text>",
         f'<line x1="{left}" y1="{legend_h + plot_h}" x2="{width - 4}" y2="{legend_h + plot_h}" '
         'stroke="#999"/>',
     ]
     for k, name in enumerate(series):
-        x = left + k * 110
+        lx = left + k * 110
         parts.append(
-            f'<rect x="{x}" y="4" width="12" height="12" fill="{PALETTE[k % len(PALETTE)]}"/>'
-            f'<text x="{x + 16}" y="15" class="lbl">{escape(name)}</text>'
+            f'<rect x="{lx}" y="4" width="12" height="12" fill="{PALETTE[k % len(PALETTE)]}"/>'
+            f'<text x="{lx + 16}" y="15" class="lbl">{escape(name)}</text>'
         )
     for i, day in enumerate(days):
         x = left + i * col_w + 2
-        y = legend_h + plot_h
+        y: float = legend_h + plot_h
         for k, (name, values) in enumerate(series.items()):
             h = plot_h * values[i] / top
             if h <= 0:

@@ -30,6 +30,7 @@ from .security import (
 
 LOGIN_PATH = "/console/login"
 PASSWORD_PATH = "/console/password"
+LOGOUT_PATH = "/console/logout"
 
 
 def get_db_session(request: Request) -> Iterator[Session]:
@@ -67,7 +68,8 @@ def _login_redirect(request: Request) -> HTTPException:
     if request.url.query:
         target += "?" + request.url.query
     return HTTPException(
-        status_code=303, detail="login required",
+        status_code=303,
+        detail="login required",
         headers={"Location": f"{LOGIN_PATH}?next={quote(target, safe='')}"},
     )
 
@@ -81,11 +83,17 @@ def page_ctx(request: Request, session: SessionDep) -> Ctx:
     officer = session.get(Officer, data.officer_id)
     if officer is None or not officer.active or officer.session_epoch != data.epoch:
         raise _login_redirect(request)
-    if officer.must_change_password and request.url.path != PASSWORD_PATH:
-        raise HTTPException(status_code=303, detail="password change required",
-                            headers={"Location": PASSWORD_PATH})
-    return Ctx(officer=officer, session=session, settings=settings,
-               csrf=csrf_token(settings, data.sid), lang=request_lang(request))
+    if officer.must_change_password and request.url.path not in (PASSWORD_PATH, LOGOUT_PATH):
+        raise HTTPException(
+            status_code=303, detail="password change required", headers={"Location": PASSWORD_PATH}
+        )
+    return Ctx(
+        officer=officer,
+        session=session,
+        settings=settings,
+        csrf=csrf_token(settings, data.sid),
+        lang=request_lang(request),
+    )
 
 
 PageCtx = Annotated[Ctx, Depends(page_ctx)]
@@ -116,11 +124,13 @@ def api_ctx(request: Request, session: SessionDep) -> ApiCtx:
     scheme, _, token = header.partition(" ")
     officer = (
         officer_for_token(session=session, token=token.strip())
-        if scheme.lower() == "bearer" and token.strip() else None
+        if scheme.lower() == "bearer" and token.strip()
+        else None
     )
     if officer is None:
-        raise HTTPException(status_code=401, detail="bearer token required",
-                            headers={"WWW-Authenticate": "Bearer"})
+        raise HTTPException(
+            status_code=401, detail="bearer token required", headers={"WWW-Authenticate": "Bearer"}
+        )
     return ApiCtx(officer=officer, session=session, settings=get_settings_dep(request))
 
 

@@ -20,10 +20,12 @@ EN: dict[str, str] = {
     "Ulangi kata sandi baru": "Repeat the new password",
     "Ganti kata sandi": "Change password",
     "Simpan": "Save",
-    "Nama pengguna atau kata sandi salah, atau akun terkunci sementara.":
-        "Wrong username or password, or the account is locked for a while.",
-    "Kata sandi tidak sama atau terlalu pendek (minimal 10 karakter).":
-        "Passwords differ or are too short (at least 10 characters).",
+    "Nama pengguna atau kata sandi salah, atau akun terkunci sementara.": (
+        "Wrong username or password, or the account is locked for a while."
+    ),
+    "Kata sandi tidak sama atau terlalu pendek (minimal 10 karakter).": (
+        "Passwords differ or are too short (at least 10 characters)."
+    ),
     "Antrean": "Queue",
     "Belum diambil": "Unassigned",
     "Kasus saya": "Mine",
@@ -80,8 +82,9 @@ EN: dict[str, str] = {
     "Waktu": "Time",
     "Aksi": "Action",
     "Rincian": "Detail",
-    "Bot dijeda: petugas memegang percakapan ini.":
-        "The bot is paused: an officer holds this conversation.",
+    "Bot dijeda: petugas memegang percakapan ini.": (
+        "The bot is paused: an officer holds this conversation."
+    ),
     "Bot menjawab percakapan ini.": "The bot answers this conversation.",
     "Tanda risiko": "Risk flags",
     "Kata pemicu": "Trigger words",
@@ -94,6 +97,10 @@ EN: dict[str, str] = {
     "Anda tidak berhak melakukan ini.": "You are not allowed to do this.",
     "Berkas CSV": "CSV file",
     "semua": "all",
+    "Nama": "Name",
+    "Berlaku sampai": "Valid until",
+    "Kota": "City",
+    "Provinsi": "Province",
 }
 
 OUTCOME_LABELS: dict[str, tuple[str, str]] = {
@@ -103,6 +110,11 @@ OUTCOME_LABELS: dict[str, tuple[str, str]] = {
     "referred_embassy": ("Dirujuk ke KBRI/KJRI", "Referred to the embassy"),
     "unreachable": ("Tidak dapat dihubungi", "Unreachable"),
     "no_risk": ("Tidak ada risiko", "No risk"),
+}
+
+STATUS_LABELS: dict[str, tuple[str, str]] = {
+    "open": ("terbuka", "open"),
+    "closed": ("ditutup", "closed"),
 }
 
 PRIORITY_LABELS: dict[str, tuple[str, str]] = {

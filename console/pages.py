@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import secrets
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote, urlsplit
@@ -25,7 +26,7 @@ from bot.officers import AccountError, authenticate, get_officer, set_password
 
 from . import charts, stats, views
 from .deps import FormCtx, PageCtx, SessionDep, get_settings_dep, request_lang
-from .i18n import OUTCOME_LABELS, PRIORITY_LABELS, label, translator
+from .i18n import OUTCOME_LABELS, PRIORITY_LABELS, STATUS_LABELS, label, translator
 from .security import (
     LANG_COOKIE,
     LOGIN_CSRF_COOKIE,
@@ -45,19 +46,33 @@ router = APIRouter(prefix="/console", include_in_schema=False)
 PUBLIC_PATHS = frozenset({"/console/login", "/console/static/console.css"})
 
 
-def _render(request: Request, name: str, lang: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+def _render(
+    request: Request, name: str, lang: str, status_code: int = 200, **context: Any
+) -> HTMLResponse:
     context.update(
-        t=translator(lang), lang=lang,
+        t=translator(lang),
+        lang=lang,
         plabel=lambda p: label(PRIORITY_LABELS, p, lang),
         olabel=lambda o: label(OUTCOME_LABELS, o, lang),
+        slabel=lambda st: label(STATUS_LABELS, st, lang),
         outcomes=OUTCOMES,
     )
     return templates.TemplateResponse(request, name, context, status_code=status_code)
 
 
-def _page(request: Request, ctx: Any, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-    return _render(request, name, ctx.lang, status_code=status_code, ctx=ctx, officer=ctx.officer,
-                   csrf=ctx.csrf, **context)
+def _page(
+    request: Request, ctx: Any, name: str, status_code: int = 200, **context: Any
+) -> HTMLResponse:
+    return _render(
+        request,
+        name,
+        ctx.lang,
+        status_code=status_code,
+        ctx=ctx,
+        officer=ctx.officer,
+        csrf=ctx.csrf,
+        **context,
+    )
 
 
 def _safe_next(target: str | None) -> str:
@@ -86,8 +101,12 @@ def stylesheet() -> FileResponse:
 def login_form(request: Request, next: str = "/console") -> HTMLResponse:
     lang = request_lang(request)
     token = secrets.token_urlsafe(24)
-    resp = _render(request, "login.html", lang, login_csrf=token, next=_safe_next(next), error=False)
-    resp.set_cookie(LOGIN_CSRF_COOKIE, token, max_age=3600, **cookie_options(get_settings_dep(request)))
+    resp = _render(
+        request, "login.html", lang, login_csrf=token, next=_safe_next(next), error=False
+    )
+    resp.set_cookie(
+        LOGIN_CSRF_COOKIE, token, max_age=3600, **cookie_options(get_settings_dep(request))
+    )
     return resp
 
 
@@ -108,18 +127,27 @@ def login(
     session.commit()
     if officer is None:
         token = secrets.token_urlsafe(24)
-        resp = _render(request, "login.html", lang, status_code=401, login_csrf=token,
-                       next=_safe_next(next), error=True)
+        resp = _render(
+            request,
+            "login.html",
+            lang,
+            status_code=401,
+            login_csrf=token,
+            next=_safe_next(next),
+            error=True,
+        )
         resp.set_cookie(LOGIN_CSRF_COOKIE, token, max_age=3600, **cookie_options(settings))
         return resp
     assert officer.id is not None
-    resp = RedirectResponse(_safe_next(next), status_code=303)
-    resp.set_cookie(
-        SESSION_COOKIE, new_session_cookie(settings, officer_id=officer.id, epoch=officer.session_epoch),
-        max_age=12 * 3600, **cookie_options(settings),
+    done = RedirectResponse(_safe_next(next), status_code=303)
+    done.set_cookie(
+        SESSION_COOKIE,
+        new_session_cookie(settings, officer_id=officer.id, epoch=officer.session_epoch),
+        max_age=12 * 3600,
+        **cookie_options(settings),
     )
-    resp.delete_cookie(LOGIN_CSRF_COOKIE, path="/")
-    return resp
+    done.delete_cookie(LOGIN_CSRF_COOKIE, path="/")
+    return done
 
 
 # -- session ------------------------------------------------------------------------------------
@@ -162,8 +190,11 @@ def password_change(
     resp = RedirectResponse("/console", status_code=303)
     resp.set_cookie(
         SESSION_COOKIE,
-        new_session_cookie(ctx.settings, officer_id=ctx.officer.id, epoch=ctx.officer.session_epoch),
-        max_age=12 * 3600, **cookie_options(ctx.settings),
+        new_session_cookie(
+            ctx.settings, officer_id=ctx.officer.id, epoch=ctx.officer.session_epoch
+        ),
+        max_age=12 * 3600,
+        **cookie_options(ctx.settings),
     )
     return resp
 
@@ -171,8 +202,12 @@ def password_change(
 @router.get("/lang")
 def switch_language(ctx: PageCtx, to: str = "id", next: str = "/console") -> RedirectResponse:
     resp = RedirectResponse(_safe_next(next), status_code=303)
-    resp.set_cookie(LANG_COOKIE, "en" if to == "en" else "id", max_age=365 * 86400,
-                    **cookie_options(ctx.settings))
+    resp.set_cookie(
+        LANG_COOKIE,
+        "en" if to == "en" else "id",
+        max_age=365 * 86400,
+        **cookie_options(ctx.settings),
+    )
     return resp
 
 
@@ -181,12 +216,19 @@ def switch_language(ctx: PageCtx, to: str = "id", next: str = "/console") -> Red
 
 @router.get("", response_class=HTMLResponse)
 def queue_page(
-    request: Request, ctx: PageCtx, view: Annotated[str, Query(pattern="^(unassigned|mine|open|breached)$")] = "unassigned",
+    request: Request,
+    ctx: PageCtx,
+    view: Annotated[str, Query(pattern="^(unassigned|mine|open|breached)$")] = "unassigned",
 ) -> HTMLResponse:
-    rows = views.queue(session=ctx.session, officer=ctx.officer, view=view)
-    counts = {
-        v: len(views.queue(session=ctx.session, officer=ctx.officer, view=v)) for v in views.VIEWS
+    open_rows = views.queue(session=ctx.session, officer=ctx.officer, view="open")
+    by_view = {
+        "open": open_rows,
+        "unassigned": [r for r in open_rows if r.case.assignee_id is None],
+        "mine": [r for r in open_rows if r.case.assignee_id == ctx.officer.id],
+        "breached": [r for r in open_rows if r.breached],
     }
+    rows = by_view[view]
+    counts = {v: len(by_view[v]) for v in views.VIEWS}
     return _page(request, ctx, "queue.html", rows=rows, view=view, counts=counts, now=utcnow())
 
 
@@ -206,10 +248,13 @@ def case_page(request: Request, ctx: PageCtx, case_id: int) -> HTMLResponse:
     conv = ctx.session.exec(
         select(Conversation).where(Conversation.contact_id == case.contact_id)
     ).first()
-    handoff.audit(session=ctx.session, officer=ctx.officer, action="viewed", case_id=case.id)
-    ctx.session.commit()
+    _audit_view(ctx, case)
     return _page(
-        request, ctx, "case.html", case=case, contact=contact,
+        request,
+        ctx,
+        "case.html",
+        case=case,
+        contact=contact,
         handled_by=conv.handled_by if conv else "bot",
         messages=views.transcript(session=ctx.session, case=case),
         events=views.events(session=ctx.session, case=case),
@@ -218,6 +263,23 @@ def case_page(request: Request, ctx: PageCtx, case_id: int) -> HTMLResponse:
         breached=views.is_breached(case, utcnow()),
         targets=[o for o in views.transfer_targets(session=ctx.session) if o.id != ctx.officer.id],
     )
+
+
+#: Reloads of a case page within this window are one "viewed" in the audit log.
+VIEW_AUDIT_WINDOW = timedelta(minutes=10)
+
+
+def _audit_view(ctx: Any, case: Case) -> None:
+    """Log `viewed`, unless this officer's last logged action here was a view moments ago."""
+    last = ctx.session.exec(
+        select(AuditLog)
+        .where(AuditLog.officer_id == ctx.officer.id, AuditLog.case_id == case.id)
+        .order_by(col(AuditLog.id).desc())
+        .limit(1)
+    ).first()
+    if last is None or last.action != "viewed" or utcnow() - last.created_at > VIEW_AUDIT_WINDOW:
+        handoff.audit(session=ctx.session, officer=ctx.officer, action="viewed", case_id=case.id)
+        ctx.session.commit()
 
 
 def _act(request: Request, ctx: Any, case_id: int, action: Any) -> Response:
@@ -237,29 +299,53 @@ def _act(request: Request, ctx: Any, case_id: int, action: Any) -> Response:
 
 @router.post("/cases/{case_id}/claim", response_model=None)
 def claim(request: Request, ctx: FormCtx, case_id: int) -> Response:
-    return _act(request, ctx, case_id, lambda: handoff.claim_case(
-        session=ctx.session, case_id=case_id, officer=ctx.officer))
+    return _act(
+        request,
+        ctx,
+        case_id,
+        lambda: handoff.claim_case(session=ctx.session, case_id=case_id, officer=ctx.officer),
+    )
 
 
 @router.post("/cases/{case_id}/reply", response_model=None)
 def reply(
-    request: Request, ctx: FormCtx, case_id: int, text: Annotated[str, Form(max_length=4000)],
+    request: Request,
+    ctx: FormCtx,
+    case_id: int,
+    text: Annotated[str, Form(max_length=4000)],
 ) -> Response:
-    return _act(request, ctx, case_id, lambda: handoff.reply_to_case(
-        session=ctx.session, case_id=case_id, officer=ctx.officer, text=text))
+    return _act(
+        request,
+        ctx,
+        case_id,
+        lambda: handoff.reply_to_case(
+            session=ctx.session, case_id=case_id, officer=ctx.officer, text=text
+        ),
+    )
 
 
 @router.post("/cases/{case_id}/note", response_model=None)
 def note(
-    request: Request, ctx: FormCtx, case_id: int, text: Annotated[str, Form(max_length=4000)],
+    request: Request,
+    ctx: FormCtx,
+    case_id: int,
+    text: Annotated[str, Form(max_length=4000)],
 ) -> Response:
-    return _act(request, ctx, case_id, lambda: handoff.add_note(
-        session=ctx.session, case_id=case_id, officer=ctx.officer, text=text))
+    return _act(
+        request,
+        ctx,
+        case_id,
+        lambda: handoff.add_note(
+            session=ctx.session, case_id=case_id, officer=ctx.officer, text=text
+        ),
+    )
 
 
 @router.post("/cases/{case_id}/transfer", response_model=None)
 def transfer(
-    request: Request, ctx: FormCtx, case_id: int,
+    request: Request,
+    ctx: FormCtx,
+    case_id: int,
     to_officer: Annotated[str, Form(max_length=60)] = "",
     to_team: Annotated[str, Form(max_length=40)] = "",
 ) -> Response:
@@ -268,31 +354,56 @@ def transfer(
         target = get_officer(session=ctx.session, username=to_officer)
         if target is None:
             return _page(request, ctx, "error.html", status_code=400, message="unknown officer")
-    return _act(request, ctx, case_id, lambda: handoff.transfer_case(
-        session=ctx.session, case_id=case_id, officer=ctx.officer, to_officer=target,
-        to_team=to_team.strip() or None))
+    return _act(
+        request,
+        ctx,
+        case_id,
+        lambda: handoff.transfer_case(
+            session=ctx.session,
+            case_id=case_id,
+            officer=ctx.officer,
+            to_officer=target,
+            to_team=to_team.strip() or None,
+        ),
+    )
 
 
 @router.post("/cases/{case_id}/close", response_model=None)
 def close(
-    request: Request, ctx: FormCtx, case_id: int,
-    outcome: Annotated[str, Form(max_length=20)], note: Annotated[str, Form(max_length=1000)] = "",
+    request: Request,
+    ctx: FormCtx,
+    case_id: int,
+    outcome: Annotated[str, Form(max_length=20)],
+    note: Annotated[str, Form(max_length=1000)] = "",
 ) -> Response:
     catalog = request.app.state.catalog
-    return _act(request, ctx, case_id, lambda: handoff.close_case(
-        session=ctx.session, case_id=case_id, officer=ctx.officer, outcome=outcome,
-        catalog=catalog, note=note))
+    return _act(
+        request,
+        ctx,
+        case_id,
+        lambda: handoff.close_case(
+            session=ctx.session,
+            case_id=case_id,
+            officer=ctx.officer,
+            outcome=outcome,
+            catalog=catalog,
+            note=note,
+        ),
+    )
 
 
 @router.get("/cases/{case_id}/export")
 def export(ctx: PageCtx, case_id: int) -> Response:
     """The case with its whole transcript as JSON (for a referral); logged as `exported`."""
     case = _visible_case(ctx, case_id)
-    body = views.case_public(session=ctx.session, case=case, officer=ctx.officer, with_transcript=True)
+    body = views.case_public(
+        session=ctx.session, case=case, officer=ctx.officer, with_transcript=True
+    )
     handoff.audit(session=ctx.session, officer=ctx.officer, action="exported", case_id=case.id)
     ctx.session.commit()
     return Response(
-        json.dumps(body, ensure_ascii=False, indent=2), media_type="application/json",
+        json.dumps(body, ensure_ascii=False, indent=2),
+        media_type="application/json",
         headers={"Content-Disposition": f'attachment; filename="kasus-{case_id}.json"'},
     )
 
@@ -311,33 +422,56 @@ def _agencies_module() -> Any:
 @router.get("/agencies", response_class=HTMLResponse)
 def agencies_page(request: Request, ctx: PageCtx, q: str = "") -> HTMLResponse:
     module = _agencies_module()
-    results: list[Any] = []
+    match: Any = None
     if module is not None and q.strip():
-        found = module.lookup(session=ctx.session, query=q.strip())
-        results = list(found) if isinstance(found, list | tuple) else ([found] if found else [])
-    return _page(request, ctx, "agencies.html", available=module is not None, q=q, results=results,
-                 imported=None)
+        match = module.lookup(session=ctx.session, query=q.strip()[:200])
+    return _page(
+        request, ctx, "agencies.html", available=module is not None, q=q, match=match, imported=None
+    )
 
 
 @router.post("/agencies/import", response_class=HTMLResponse)
 async def agencies_import(
-    request: Request, ctx: FormCtx, file: Annotated[UploadFile, File()],
+    request: Request,
+    ctx: FormCtx,
+    file: Annotated[UploadFile, File()],
 ) -> HTMLResponse:
     if ctx.officer.role != "admin":
         return _forbidden(request, ctx, "Anda tidak berhak melakukan ini.")
     module = _agencies_module()
     if module is None:
-        return _page(request, ctx, "agencies.html", status_code=503, available=False, q="",
-                     results=[], imported=None)
+        return _page(
+            request,
+            ctx,
+            "agencies.html",
+            status_code=503,
+            available=False,
+            q="",
+            match=None,
+            imported=None,
+        )
     data = await file.read()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "agencies.csv"
         path.write_bytes(data)
         result = module.import_csv(session=ctx.session, path=path)
-    handoff.audit(session=ctx.session, officer=ctx.officer, action="agencies_imported",
-                  detail=str(result)[:200])
+    handoff.audit(
+        session=ctx.session,
+        officer=ctx.officer,
+        action="agencies_imported",
+        detail=result.summary(),
+    )
     ctx.session.commit()
-    return _page(request, ctx, "agencies.html", available=True, q="", results=[], imported=result)
+    return _page(
+        request,
+        ctx,
+        "agencies.html",
+        status_code=200 if result.ok else 400,
+        available=True,
+        q="",
+        match=None,
+        imported=result,
+    )
 
 
 @router.get("/stats", response_class=HTMLResponse)
@@ -345,21 +479,27 @@ def stats_page(request: Request, ctx: PageCtx) -> HTMLResponse:
     st = stats.compute(session=ctx.session)
     t = translator(ctx.lang)
     svg = {
-        "per_day": charts.stacked_columns(st.days, st.per_day, title=t("Pesan per hari menurut kanal")),
+        "per_day": charts.stacked_columns(
+            st.days, st.per_day, title=t("Pesan per hari menurut kanal")
+        ),
         "intents": charts.hbar_chart(st.intents, title=t("Intent teratas")),
         "languages": charts.hbar_chart(st.languages, title=t("Bahasa pesan masuk")),
         "priorities": charts.hbar_chart(
             [(label(PRIORITY_LABELS, p, ctx.lang), n) for p, n in st.priorities],
-            title=t("Kasus menurut prioritas")),
+            title=t("Kasus menurut prioritas"),
+        ),
         "outcomes": charts.hbar_chart(
             [(label(OUTCOME_LABELS, o, ctx.lang), n) for o, n in st.outcomes],
-            title=t("Kasus menurut hasil")),
+            title=t("Kasus menurut hasil"),
+        ),
     }
     return _page(request, ctx, "stats.html", st=st, svg=svg)
 
 
 @router.get("/audit", response_class=HTMLResponse)
-def audit_page(request: Request, ctx: PageCtx, limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> HTMLResponse:
+def audit_page(
+    request: Request, ctx: PageCtx, limit: Annotated[int, Query(ge=1, le=1000)] = 200
+) -> HTMLResponse:
     if not handoff.is_supervisor(ctx.officer):
         return _forbidden(request, ctx, "Anda tidak berhak melakukan ini.")
     rows = ctx.session.exec(select(AuditLog).order_by(col(AuditLog.id).desc()).limit(limit)).all()

@@ -36,7 +36,9 @@ def _serializer(settings: Settings) -> URLSafeTimedSerializer:
 
 
 def new_session_cookie(settings: Settings, *, officer_id: int, epoch: int) -> str:
-    return _serializer(settings).dumps({"o": officer_id, "e": epoch, "s": secrets.token_urlsafe(16)})
+    return _serializer(settings).dumps(
+        {"o": officer_id, "e": epoch, "s": secrets.token_urlsafe(16)}
+    )
 
 
 def read_session_cookie(settings: Settings, value: str | None) -> SessionData | None:

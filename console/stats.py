@@ -43,7 +43,8 @@ def compute(*, session: Session, days: int = 14, now: datetime | None = None) ->
 
     day_col = func.date(col(Message.created_at))
     rows = session.exec(
-        select(day_col, Message.channel, func.count()).where(*inbound)
+        select(day_col, Message.channel, func.count())
+        .where(*inbound)
         .group_by(day_col, Message.channel)
     ).all()
     index = {d: i for i, d in enumerate(st.days)}
@@ -54,27 +55,39 @@ def compute(*, session: Session, days: int = 14, now: datetime | None = None) ->
         st.per_day.setdefault(channel, [0.0] * days)[i] += n
 
     st.intents = [
-        (intent or "-", float(n)) for intent, n in session.exec(
-            select(Message.intent, func.count()).where(*inbound).group_by(Message.intent)
-            .order_by(func.count().desc()).limit(10)
+        (intent or "-", float(n))
+        for intent, n in session.exec(
+            select(Message.intent, func.count())
+            .where(*inbound)
+            .group_by(Message.intent)
+            .order_by(func.count().desc())
+            .limit(10)
         ).all()
     ]
     st.languages = [
-        (lang or "-", float(n)) for lang, n in session.exec(
-            select(Message.language, func.count()).where(*inbound).group_by(Message.language)
+        (lang or "-", float(n))
+        for lang, n in session.exec(
+            select(Message.language, func.count())
+            .where(*inbound)
+            .group_by(Message.language)
             .order_by(func.count().desc())
         ).all()
     ]
     st.priorities = [
-        (p, float(n)) for p, n in session.exec(
-            select(Case.priority, func.count()).group_by(Case.priority)
+        (p, float(n))
+        for p, n in session.exec(
+            select(Case.priority, func.count())
+            .group_by(Case.priority)
             .order_by(func.min(Case.priority_rank))
         ).all()
     ]
     st.outcomes = [
-        (o or "-", float(n)) for o, n in session.exec(
-            select(Case.outcome, func.count()).where(Case.status == "closed")
-            .group_by(Case.outcome).order_by(func.count().desc())
+        (o or "-", float(n))
+        for o, n in session.exec(
+            select(Case.outcome, func.count())
+            .where(Case.status == "closed")
+            .group_by(Case.outcome)
+            .order_by(func.count().desc())
         ).all()
     ]
     waits = [

@@ -50,6 +50,8 @@ class RiskLexicon:
     rules: tuple[Rule, ...]
     negators: frozenset[str]
     general: re.Pattern[str]
+    #: Phrases that contain a general word but are not one ("tanda tangan" is not "tanda").
+    not_general: re.Pattern[str] | None
     hypothetical: re.Pattern[str]
     stranger: re.Pattern[str]
     first_person: re.Pattern[str]
@@ -78,6 +80,7 @@ class RiskLexicon:
             rules=tuple(rules),
             negators=frozenset(str(n) for n in ctx["negators"]),
             general=_phrase_regex(ctx["general"]),
+            not_general=_phrase_regex(ctx["not_general"]) if ctx.get("not_general") else None,
             hypothetical=_phrase_regex(ctx["hypothetical"]),
             stranger=_phrase_regex(ctx["stranger"]),
             first_person=_phrase_regex(ctx["first_person"]),
@@ -127,10 +130,14 @@ class RiskDetector:
             before = norm[cstart:start].split()[-NEGATION_WINDOW:]
             if lex.negators & (inside | set(before)):
                 return "negated"
-        if lex.hypothetical.search(ctext):
+        # "kalau"/"if" opens a condition over what follows it; the words before it are the
+        # report ("paspor ditahan agen kalau saya belum bayar" is a report, "kalau paspor
+        # ditahan, lapor ke mana?" is not).
+        cstart = clause.start if clause else 0
+        if lex.hypothetical.search(norm[cstart:start]):
             return "hypothetical"
         personal = bool(lex.first_person.search(ctext) or lex.relatives.search(ctext))
-        if lex.general.search(ctext) and not personal:
+        if self._is_general(ctext) and not personal:
             return "general question"
         if story:
             # The writer or a relative in a clause that is not itself the story keeps the flag;
@@ -186,9 +193,15 @@ class RiskDetector:
             )
         return Risk(level=level, flags=tuple(sorted(flags, key=lambda f: f.name)))
 
+    def _is_general(self, text: str) -> bool:
+        lex = self.lexicon
+        if lex.not_general is not None:
+            text = lex.not_general.sub(" ", text)
+        return bool(lex.general.search(text))
+
     def _message_is_general(self, norm: str) -> bool:
         lex = self.lexicon
         if lex.hypothetical.search(norm):
             return True
         personal = lex.first_person.search(norm) or lex.relatives.search(norm)
-        return bool(lex.general.search(norm) and not personal)
+        return bool(self._is_general(norm) and not personal)

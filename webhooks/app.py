@@ -129,4 +129,7 @@ def _start_embedded_worker(app: FastAPI, stop: asyncio.Event) -> asyncio.Task[No
         return None
     worker = OutboxWorker(app.state.db, senders)
     log.info("embedded outbox worker started for %s", ", ".join(sorted(senders)))
-    return asyncio.create_task(worker.run_forever(stop=stop))
+    from bot.handoff import breach_checker
+
+    breaches = breach_checker(app.state.db, app.state.settings)  # unclaimed cases past target
+    return asyncio.create_task(worker.run_forever(stop=stop, periodic=breaches))

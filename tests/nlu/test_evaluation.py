@@ -6,6 +6,7 @@ import json
 import time
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from nlu import build_parser
@@ -74,3 +75,21 @@ def test_entity_report_counts_annotated_entities(local_parser: LocalParser) -> N
     assert report["country"]["support"] >= 20
     assert report["country"]["recall"] >= 0.9
     assert report["agency"]["recall"] >= 0.8
+
+
+#: Sets written later, in the generalisation review, by another writer. nlu_unseen3.yml met every
+#: floor on its first run (written after the changes, measured blind). nlu_unseen2.yml missed
+#: escalation recall on its first run (0.897, recorded in its header); it passes now because its
+#: misses were fixed by category (lexicon rules, new phrasings), so here it guards against
+#: regressions rather than proving generalisation.
+UNSEEN = [HELD_OUT.parent / "nlu_unseen2.yml", HELD_OUT.parent / "nlu_unseen3.yml"]
+
+
+@pytest.mark.parametrize("path", UNSEEN, ids=lambda p: p.name)
+def test_later_unseen_sets_meet_targets(local_parser: LocalParser, path: Path) -> None:
+    summary = evaluate(local_parser, load_test_file(path)).summary
+    assert summary["intent_accuracy"] >= TARGETS["intent_accuracy"]
+    assert summary["intent_macro_f1"] >= TARGETS["intent_macro_f1"]
+    assert summary["escalation_recall"] >= TARGETS["escalation_recall"]
+    assert summary["false_escalation_rate"] <= TARGETS["false_escalation_rate_max"]
+    assert summary["language_accuracy_core"] >= TARGETS["language_accuracy_core"]

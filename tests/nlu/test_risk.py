@@ -110,3 +110,68 @@ def test_escalation_is_logged_with_its_reason(
         local_parser.parse("majikan pukul sy tiap hari")
     assert any("escalation level=urgent" in r.getMessage() for r in caplog.records)
     assert any("confinement_abuse" in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "kaki sy bengkak parah, majikan tidak izinkan sy berobat ke klinik",
+        "my employer refuses to take me to a doctor although I can hardly stand",
+        "beta pung badan sakit, bos bilang jangan ke rumah sakit, karja terus",
+    ],
+)
+def test_employer_denying_medical_care_is_urgent_confinement_abuse(
+    local_parser: LocalParser, text: str
+) -> None:
+    # The spec's confinement_abuse covers "not fed" and "not allowed to leave": being kept from
+    # a doctor while ill is the same deprivation of what the body needs, so it opens a case.
+    parse = local_parser.parse(text)
+    assert "confinement_abuse" in parse.risk.flag_names
+    assert parse.risk.level == "urgent"
+
+
+def test_a_report_before_an_if_clause_keeps_its_flag(local_parser: LocalParser) -> None:
+    text = "sy dikunci di dapur terus kalau majikan pergi ke pasar"
+    assert "confinement_abuse" in flags(local_parser, text)
+
+
+def test_a_condition_after_if_is_still_hypothetical(local_parser: LocalParser) -> None:
+    assert flags(local_parser, "if an agent keeps my passport, who do I call?") == set()
+
+
+def test_signing_a_contract_is_not_a_general_question(local_parser: LocalParser) -> None:
+    text = "agen bilang kontraknya nanti di sana baru ditanda tangan"
+    assert "no_contract" in flags(local_parser, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("tetangga nawarin sy kerja di sabah, nyebrang lewat tawau", "unlicensed_recruiter"),
+        ("they said she can go as a tourist and find work later", "non_procedural_route"),
+        ("sy berangkat umroh tapi nanti disuruh kerja di jeddah", "non_procedural_route"),
+        ("the agency says my brother owes them 20 million", "illegal_fees"),
+        ("kontraknya bahasa mandarin semua, sy tidak bisa baca", "no_contract"),
+        ("di ktp sy ditulis umur 22, aslinya belum", "fake_documents"),
+        ("anak majikan sering raba2 badan sy", "confinement_abuse"),
+        ("my sister's phone no longer works since she went to Sabah", "lost_contact"),
+    ],
+)
+def test_reports_in_other_words_raise_their_flag(
+    local_parser: LocalParser, text: str, flag: str
+) -> None:
+    assert flag in flags(local_parser, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "nobody is keeping my passport, I only ask about the training schedule",
+        "sy mau kirim uang ke keluarga di kampung, caranya gimana",
+        "sy tidak kenal calo, daftar sendiri di disnaker",
+    ],
+)
+def test_negated_or_harmless_money_and_papers_raise_nothing(
+    local_parser: LocalParser, text: str
+) -> None:
+    assert flags(local_parser, text) == set()

@@ -84,7 +84,8 @@ def test_every_message_in_and_out_is_stored_with_its_provenance(any_client: Test
 def test_emergency_on_first_contact_is_not_swallowed_by_the_welcome(any_client: TestClient) -> None:
     replies = say(any_client, "tolong saya dikurung majikan, tidak dikasih makan", sender="first")
     ids = [r["custom"]["content_id"] for r in replies]
-    assert ids[0] == "welcome"
+    assert ids[0] == "welcome_notice"  # the consent notice, without the topic menu
+    assert "HAPUS DATA" in replies[0]["text"]
     assert "emergency" in ids
 
 
@@ -144,4 +145,8 @@ def test_a_medium_risk_warning_names_the_flags_in_the_users_words(client: TestCl
     warning = next(r for r in replies if r["custom"]["content_id"] == "risk_warning")
     assert "placement fees" in warning["text"]
     assert "illegal_fees" not in warning["text"]
-    assert any(b["payload"] == "/request_human" for b in warning.get("buttons", []))
+    # the officer is offered once in the turn, under its last message
+    officer = [
+        r for r in replies if "/request_human" in [b["payload"] for b in r.get("buttons", [])]
+    ]
+    assert officer == [replies[-1]]
