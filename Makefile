@@ -37,6 +37,8 @@ lint: install
 bench: install
 	$(BIN)/python bench/nlu.py
 	$(BIN)/python bench/agencies.py
+	$(BIN)/python bench/channels.py
+	$(BIN)/python bench/console.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

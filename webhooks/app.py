@@ -114,22 +114,16 @@ def create_app(
     return app
 
 
-def _start_embedded_worker(app: FastAPI, stop: asyncio.Event) -> asyncio.Task[None] | None:
+def _start_embedded_worker(app: FastAPI, stop: asyncio.Event) -> asyncio.Task[None]:
     """In embedded mode one outbox worker runs inside the web process (`aman serve`)."""
-    try:
-        from webhooks.senders import build_senders
-    except ImportError:
-        log.info("no push channel senders available; embedded worker not started")
-        return None
-    from bot.outbox import OutboxWorker
-
-    senders = build_senders(app.state.settings)
-    if not senders:
-        log.info("no push channel configured; embedded worker not started")
-        return None
-    worker = OutboxWorker(app.state.db, senders)
-    log.info("embedded outbox worker started for %s", ", ".join(sorted(senders)))
     from bot.handoff import breach_checker
+    from bot.outbox import OutboxWorker
+    from webhooks.senders import build_senders
+
+    # It runs even with no push channel: the breach check of unclaimed cases rides on it.
+    senders = build_senders(app.state.settings)
+    worker = OutboxWorker(app.state.db, senders)
+    log.info("embedded worker started (push channels: %s)", ", ".join(sorted(senders)) or "none")
 
     breaches = breach_checker(app.state.db, app.state.settings)  # unclaimed cases past target
     return asyncio.create_task(worker.run_forever(stop=stop, periodic=breaches))

@@ -256,6 +256,10 @@ async def telegram_webhook(request: Request) -> Response:
     if not isinstance(data, dict) or "update_id" not in data:
         return Response(status_code=400)
     parsed = parse_update(data)
+    officers_chat = settings.OFFICER_TELEGRAM_CHAT_ID.strip()
+    if parsed.inbound is not None and officers_chat and parsed.inbound.sender_id == officers_chat:
+        # The officers' own notification chat is not a user: never answer or store it as one.
+        parsed = Parsed(ignored="message in the officers' chat")
     if parsed.inbound is None:
         log.info("telegram update %s ignored: %s", data.get("update_id"), parsed.ignored)
         if parsed.callback_query_id:

@@ -466,3 +466,19 @@ def test_our_own_failure_is_a_5xx_so_the_provider_delivers_again(
     with TestClient(channel_app, raise_server_exceptions=False) as client:
         assert post_update(client, START).status_code == 500
         assert post_twilio(client, SMS_TEXT).status_code == 500
+
+
+def test_the_officers_notification_chat_is_never_treated_as_a_user(
+    channel_settings: Any, parser: Any, catalog: Any
+) -> None:
+    from bot.db import migrate
+    from webhooks.app import create_app
+
+    officers = channel_settings.model_copy(update={"OFFICER_TELEGRAM_CHAT_ID": str(CHAT)})
+    migrate(officers.database_url)
+    app = create_app(officers, parser=parser, catalog=catalog, run_worker=False)
+    with TestClient(app) as client:
+        res = post_update(client, START)
+        assert res.status_code == 200 and res.content == b""
+        with Session(db_of(client)) as s:
+            assert s.exec(select(Message)).first() is None
