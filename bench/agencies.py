@@ -51,8 +51,10 @@ def generate(n: int, rng: random.Random) -> list[tuple[str, str, str, str]]:
 def write_csv(rows: list[tuple[str, str, str, str]], path: Path, rng: random.Random) -> None:
     lines = ["name,licence_number,status,valid_until,address,city,province"]
     for i, (name, licence, status, until) in enumerate(rows):
-        lines.append(f"{name},{licence},{status},{until},Jl. Contoh No. {i},"
-                     f"{rng.choice(CITIES)},Nusa Tenggara Timur")
+        lines.append(
+            f"{name},{licence},{status},{until},Jl. Contoh No. {i},"
+            f"{rng.choice(CITIES)},Nusa Tenggara Timur"
+        )
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -85,8 +87,10 @@ def run(url: str, label: str, csv_path: Path, rows: list[tuple[str, str, str, st
     with session_scope(engine) as s:
         again = import_csv(session=s, path=csv_path)
     reimport_s = time.perf_counter() - t0
-    print(f"[{label}] import {report.inserted} rows: {import_s:.2f} s "
-          f"(re-import, {again.unchanged} unchanged: {reimport_s:.2f} s)")
+    print(
+        f"[{label}] import {report.inserted} rows: {import_s:.2f} s "
+        f"(re-import, {again.unchanged} unchanged: {reimport_s:.2f} s)"
+    )
 
     rng = random.Random(7)
     sample = rng.sample(rows, 300)
@@ -125,15 +129,21 @@ def run(url: str, label: str, csv_path: Path, rows: list[tuple[str, str, str, st
     times.sort()
     p50 = statistics.median(times)
     p99 = times[int(len(times) * 0.99) - 1]
-    print(f"[{label}] look-up of a misspelled name among {len(rows)}: "
-          f"p50 {p50:.2f} ms, p99 {p99:.2f} ms (incl. the version check query)")
+    print(
+        f"[{label}] look-up of a misspelled name among {len(rows)}: "
+        f"p50 {p50:.2f} ms, p99 {p99:.2f} ms (incl. the version check query)"
+    )
     print(f"[{label}] look-up by licence number: p50 {statistics.median(exact):.2f} ms")
     scans.sort()
-    print(f"[{label}] gazetteer scan of a 15-word message naming an agency: "
-          f"p50 {statistics.median(scans):.2f} ms, max {scans[-1]:.2f} ms")
-    print(f"[{label}] misspelled names found: {found}/{len(sample)} "
-          f"({definite} answered definitely, the rest offered as a choice); "
-          f"a different agency answered definitely: {licensed_wrong}")
+    print(
+        f"[{label}] gazetteer scan of a 15-word message naming an agency: "
+        f"p50 {statistics.median(scans):.2f} ms, max {scans[-1]:.2f} ms"
+    )
+    print(
+        f"[{label}] misspelled names found: {found}/{len(sample)} "
+        f"({definite} answered definitely, the rest offered as a choice); "
+        f"a different agency answered definitely: {licensed_wrong}"
+    )
     engine.dispose()
 
 
@@ -155,8 +165,12 @@ def main() -> None:
                 conn.execute(text(f'CREATE SCHEMA "{schema}"'))
             sep = "&" if "?" in args.postgres else "?"
             try:
-                run(f"{args.postgres}{sep}options=-csearch_path%3D{schema}", "postgres", csv_path,
-                    rows)
+                run(
+                    f"{args.postgres}{sep}options=-csearch_path%3D{schema}",
+                    "postgres",
+                    csv_path,
+                    rows,
+                )
             finally:
                 with admin.begin() as conn:
                     conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))

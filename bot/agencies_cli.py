@@ -54,5 +54,5 @@ def lookup_command(query: str = typer.Argument(..., help="A name or a licence nu
     typer.echo(f"{match.kind} {match.by}".rstrip())
     for c in match.candidates:
         r = c.record
-        typer.echo(f"  {c.score:5.1f}  {r.name} | {r.licence_number} | {r.status} | {r.valid_until}"
-                   .rstrip())
+        line = f"  {c.score:5.1f}  {r.name} | {r.licence_number} | {r.status} | {r.valid_until}"
+        typer.echo(line.rstrip())

@@ -42,13 +42,14 @@ STOP_COMMANDS = frozenset({"stop", "berhenti", "/stop"})
 OFFICER_PAYLOAD = "/request_human"
 #: Below this the language guess does not change the contact's language.
 LANGUAGE_SWITCH_CONFIDENCE = 0.6
-#: Indonesian, Kupang Malay and English are told apart by a statistical guess that is often
-#: 0.75-0.95 on short or neutral messages ("biaya brapa?", "pt sampel samudra harapan",
-#: "ok thanks"); switching on those flips a Kupang Malay speaker to Indonesian and back from one
-#: reply to the next. Between these three, only a sure guess on a real sentence switches.
-MAIN_LANGUAGES = frozenset({"id", "mkn", "en"})
-MAIN_LANGUAGE_SWITCH_CONFIDENCE = 0.97
-MAIN_LANGUAGE_SWITCH_MIN_WORDS = 3
+#: Indonesian, Kupang Malay, English and Uab Meto are told apart by a statistical guess that is
+#: often 0.75-0.95 on short or neutral messages ("biaya brapa?", "pt sampel samudra harapan",
+#: "ok bos" came out Uab Meto 0.74); switching on those flips a Kupang Malay speaker to
+#: Indonesian and back from one reply to the next. For these only a sure guess on a real
+#: sentence switches: three words ("ok thanks", "thank you" are everyday Indonesian chat), two
+#: for Kupang Malay, whose sure guesses rest on its own words ("pagi ooo", "sonde tau").
+MODEL_LANGUAGE_SWITCH_CONFIDENCE = 0.97
+MODEL_LANGUAGE_SWITCH_MIN_WORDS = {"id": 3, "en": 3, "aoz": 3, "mkn": 2}
 #: First messages that need nothing but the welcome.
 _WELCOME_ONLY = frozenset({"greet", "ask_menu", "out_of_scope", "thanks", "affirm", "deny"})
 
@@ -551,16 +552,17 @@ def without_repeated_buttons(
 
 
 def switches_language(current: str, guess: LanguageGuess, text: str) -> bool:
-    """Whether this message changes the language we answer in (see MAIN_LANGUAGE_SWITCH_*).
+    """Whether this message changes the language we answer in (see MODEL_LANGUAGE_SWITCH_*).
 
-    A local language is only ever guessed from its own phrases, so that guess is taken as it is.
+    The other local languages are only ever guessed from their own phrases, so that guess is
+    taken as it is.
     """
     if guess.code == current or guess.code not in LANGUAGES:
         return False
-    if guess.code in MAIN_LANGUAGES:
+    min_words = MODEL_LANGUAGE_SWITCH_MIN_WORDS.get(guess.code)
+    if min_words is not None:
         return (
-            guess.confidence >= MAIN_LANGUAGE_SWITCH_CONFIDENCE
-            and len(text.split()) >= MAIN_LANGUAGE_SWITCH_MIN_WORDS
+            guess.confidence >= MODEL_LANGUAGE_SWITCH_CONFIDENCE and len(text.split()) >= min_words
         )
     return guess.confidence >= LANGUAGE_SWITCH_CONFIDENCE
 

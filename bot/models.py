@@ -151,5 +151,6 @@ class OutboxItem(SQLModel, table=True):
     created_at: datetime = ts_column()
     sent_at: datetime | None = opt_ts_column()
 
+
 from . import cases as cases  # noqa: E402  (officers, cases, audit tables: bot/cases.py)
 from .agency_table import Agency as Agency  # noqa: E402  (agency registry: bot/agency_table.py)

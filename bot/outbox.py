@@ -276,8 +276,12 @@ class OutboxWorker:
         log.error("outbox %s: given up: %s", item.id, error)
 
     async def run_forever(
-        self, *, idle_seconds: float = 1.0, stop: asyncio.Event | None = None,
-        periodic: Callable[[], object] | None = None, periodic_seconds: float = 60.0,
+        self,
+        *,
+        idle_seconds: float = 1.0,
+        stop: asyncio.Event | None = None,
+        periodic: Callable[[], object] | None = None,
+        periodic_seconds: float = 60.0,
     ) -> None:
         """Poll for due rows until `stop` is set; run `periodic` (e.g. the case breach check,
         bot.handoff.breach_checker) in a thread at most every `periodic_seconds`."""

@@ -290,8 +290,20 @@ def _load(root: Path) -> Catalog:
 
 
 _ENTRY_KEYS = {
-    "id", "version", "intents", "when", "params", "text", "sources", "buttons", "more",
-    "title", "reviewed_at", "review_by", "fact_bearing", "priority",
+    "id",
+    "version",
+    "intents",
+    "when",
+    "params",
+    "text",
+    "sources",
+    "buttons",
+    "more",
+    "title",
+    "reviewed_at",
+    "review_by",
+    "fact_bearing",
+    "priority",
 }
 
 

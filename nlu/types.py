@@ -96,7 +96,10 @@ class Parse:
                 }
                 for e in self.entities
             ],
-            "language": {"code": self.language.code, "confidence": round(self.language.confidence, 4)},
+            "language": {
+                "code": self.language.code,
+                "confidence": round(self.language.confidence, 4),
+            },
             "risk": {
                 "level": self.risk.level,
                 "flags": self.risk.flag_names,
@@ -109,6 +112,6 @@ class Parse:
 
 
 class Parser(Protocol):
-    """Anything that turns text into a Parse: the trained model, a Rasa server, the keyword stand-in."""
+    """Anything that turns text into a Parse: the local trained model, or a Rasa server."""
 
     def parse(self, text: str, *, language_hint: str | None = None) -> Parse: ...

@@ -274,6 +274,19 @@ def test_an_indonesian_speaker_typing_ok_thanks_is_not_switched_to_english(
     assert "Sama-sama" in replies[0]["text"]
 
 
+def test_a_kupang_malay_greeting_switches_a_new_contact_to_kupang_malay(chat: TestClient) -> None:
+    replies = say(chat, "new-kupang", "pagi ooo")
+    assert replies[0]["custom"]["content_id"] == "welcome"
+    assert "Beta Migrasi Aman" in replies[0]["text"]
+
+
+def test_ok_bos_does_not_switch_an_indonesian_speaker_to_uab_meto(chat: TestClient) -> None:
+    say(chat, "bos", "halo", "id")
+    say(chat, "bos", "ok bos")
+    replies = say(chat, "bos", "/ask_red_flags")  # in Uab Meto it would open with "Pantom!"
+    assert replies[0]["text"].startswith("Tanda bahaya")
+
+
 def test_a_sure_english_sentence_switches_to_english(chat: TestClient) -> None:
     say(chat, "family-en", "halo")
     replies = say(chat, "family-en", "what documents does my daughter need to work abroad?")

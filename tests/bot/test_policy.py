@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from bot.policy import decide
 from nlu.spec import risk_level
 from nlu.types import Entity, IntentScore, Parse, Risk, RiskFlag
-
-from bot.policy import decide
 
 
 def parse(

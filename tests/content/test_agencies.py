@@ -104,9 +104,7 @@ def test_reimport_updates_by_licence_number(db: Session, tmp_path: Path, catalog
     assert "DICABUT" in answer.text and "SAMPEL/003" in answer.text
 
 
-def test_another_process_sees_an_import_on_its_next_look_up(
-    db: Session, tmp_path: Path
-) -> None:
+def test_another_process_sees_an_import_on_its_next_look_up(db: Session, tmp_path: Path) -> None:
     import_csv(session=db, path=write_csv(tmp_path, ROWS[:1]))
     db.commit()
     before = agency_index(db)
@@ -168,9 +166,7 @@ def test_picking_a_choice_by_its_licence_gives_a_definite_answer(
     assert "REVOKED" in answer.text
 
 
-def test_the_gazetteer_finds_a_registered_name_in_a_message(
-    db: Session, tmp_path: Path
-) -> None:
+def test_the_gazetteer_finds_a_registered_name_in_a_message(db: Session, tmp_path: Path) -> None:
     import_csv(session=db, path=write_csv(tmp_path, ROWS))
     db.commit()
     gazetteer = AgencyGazetteer.from_session(db)
@@ -182,9 +178,7 @@ def test_the_gazetteer_finds_a_registered_name_in_a_message(
     assert gazetteer.find("om Yakob ajak ke Malaysia") == []
 
 
-def test_a_live_gazetteer_follows_the_registry_after_a_look_up(
-    db: Session, tmp_path: Path
-) -> None:
+def test_a_live_gazetteer_follows_the_registry_after_a_look_up(db: Session, tmp_path: Path) -> None:
     gazetteer = AgencyGazetteer.live(db.get_bind())  # type: ignore[arg-type]
     db.rollback()
     assert gazetteer.find("PT Sampel Mitra Karya Mandiri resmi?") == []

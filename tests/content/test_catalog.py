@@ -126,5 +126,3 @@ def test_the_emergency_message_names_sourced_hotlines(catalog: Catalog) -> None:
 
 def test_the_shipped_catalog_is_loaded_once_per_process() -> None:
     assert Catalog.load() is Catalog.load()
-
-

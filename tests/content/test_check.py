@@ -67,8 +67,13 @@ def test_small_talk_quoting_a_number_needs_a_source_too(draft: Path) -> None:
         draft,
         "answers/smalltalk.yml",
         "smalltalk.thanks",
-        {"text": {"id": "Sama-sama, telepon 0800-1000.", "en": "Welcome.",
-                  "mkn": {"reviewed": False, "text": "Sama-sama."}}},
+        {
+            "text": {
+                "id": "Sama-sama, telepon 0800-1000.",
+                "en": "Welcome.",
+                "mkn": {"reviewed": False, "text": "Sama-sama."},
+            }
+        },
     )
     assert any("smalltalk.thanks" in e and "no source" in e for e in errors(draft))
 
