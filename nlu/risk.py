@@ -30,6 +30,8 @@ NEGATION_WINDOW = 3
 CLASSIFIER_FLAG_CONFIDENCE = 0.5
 #: Intents whose report implies a flag (the lexicon may miss the words).
 CLASSIFIER_FLAGS = {"lost_contact": "lost_contact"}
+#: Words that join two statements; they end an "if" condition that follows a statement.
+_COORDINATORS = frozenset({"dan", "and", "lalu", "terus", "kemudian", "then", "ais"})
 _CLAUSE_BREAKS = {".", ",", ";", "!", "?", "tapi", "but", "namun", "padahal", "sedangkan", ":"}
 
 
@@ -130,11 +132,7 @@ class RiskDetector:
             before = norm[cstart:start].split()[-NEGATION_WINDOW:]
             if lex.negators & (inside | set(before)):
                 return "negated"
-        # "kalau"/"if" opens a condition over what follows it; the words before it are the
-        # report ("paspor ditahan agen kalau saya belum bayar" is a report, "kalau paspor
-        # ditahan, lapor ke mana?" is not).
-        cstart = clause.start if clause else 0
-        if lex.hypothetical.search(norm[cstart:start]):
+        if self._in_condition(norm, clause.start if clause else 0, start):
             return "hypothetical"
         personal = bool(lex.first_person.search(ctext) or lex.relatives.search(ctext))
         if self._is_general(ctext) and not personal:
@@ -147,6 +145,23 @@ class RiskDetector:
             if not keeps:
                 return "story about others"
         return None
+
+    def _in_condition(self, norm: str, cstart: int, start: int) -> bool:
+        """Whether a match at `start` lies inside an "if" condition of its clause.
+
+        "kalau"/"if" governs what follows it, not what precedes it ("paspor ditahan agen kalau
+        saya belum bayar" is a report; "kalau paspor ditahan, lapor ke mana?" is not). A
+        condition that opens the clause covers the rest of it; one that follows a statement
+        ("majikan pukul kami kalau kerja lambat dan paspor dia simpan") ends at "dan"/"and".
+        """
+        before = norm[cstart:start]
+        hits = list(self.lexicon.hypothetical.finditer(before))
+        if not hits:
+            return False
+        last = hits[-1]
+        if not before[: last.start()].strip():
+            return True
+        return not (_COORDINATORS & set(before[last.end() :].split()))
 
     def flags(self, normalised: Normalised, original: str) -> list[RiskFlag]:
         norm = normalised.text

@@ -7,6 +7,7 @@ Found in end-to-end QA; each test is one thing a real user would have found wron
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -331,3 +332,22 @@ def test_the_risk_warning_also_fits_a_worker_already_abroad(catalog: Catalog) ->
     params = {"flags_text": "biaya penempatan"}
     assert "paspor" in catalog.message("risk_warning", language="id", params=params).text
     assert "passport" in catalog.message("risk_warning", language="en", params=params).text
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        {"country": "MY"},
+        {"place": "Sabah"},
+        {"country": "SA"},
+        {"country": "HK"},
+        {"country": "SG"},
+    ],
+)
+def test_a_costs_question_about_a_destination_says_what_may_not_be_charged(
+    catalog: Catalog, where: dict[str, str]
+) -> None:
+    for lang, words in (("id", "biaya penempatan"), ("en", "placement")):
+        answer = catalog.for_intent("ask_costs", language=lang, entities=where)
+        assert words in answer.text, (where, lang, answer.id)
+        assert any(re.search(r"Pasal [\d, ]*\b30\b|9/2020", s) for s in answer.sources), answer.id

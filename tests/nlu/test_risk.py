@@ -175,3 +175,12 @@ def test_negated_or_harmless_money_and_papers_raise_nothing(
     local_parser: LocalParser, text: str
 ) -> None:
     assert flags(local_parser, text) == set()
+
+
+def test_an_if_clause_after_a_statement_ends_at_and(local_parser: LocalParser) -> None:
+    text = "bos marah2 kalau sy salah masak dan ktp sy dia yg simpan dari awal"
+    assert "passport_withheld" in flags(local_parser, text)
+
+
+def test_an_if_clause_opening_the_message_covers_and(local_parser: LocalParser) -> None:
+    assert flags(local_parser, "kalau majikan pukul dan kurung pekerja, lapor ke mana?") == set()
