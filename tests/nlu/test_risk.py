@@ -48,6 +48,26 @@ def test_relative_in_a_story_still_raises_the_flag(local_parser: LocalParser) ->
     assert "confinement_abuse" in flags(local_parser, text)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "paspornya ditahan agen",
+        "anak saya di Malaysia sudah 3 bulan tidak ada kabar, majikan tahan paspornya",
+        "pasporku dipegang majikan",
+    ],
+)
+def test_a_passport_named_with_a_possessive_suffix_still_raises_passport_withheld(
+    local_parser: LocalParser, text: str
+) -> None:
+    assert "passport_withheld" in flags(local_parser, text)
+
+
+def test_a_negated_report_with_a_possessive_suffix_raises_nothing(
+    local_parser: LocalParser,
+) -> None:
+    assert "passport_withheld" not in flags(local_parser, "agen tidak tahan paspornya")
+
+
 def test_kupang_malay_passport_report_raises_passport_withheld(local_parser: LocalParser) -> None:
     assert "passport_withheld" in flags(local_parser, "majikan pegang beta pung paspor, sonde kasi")
 
