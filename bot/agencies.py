@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from rapidfuzz import fuzz, process
 from sqlalchemy import bindparam, func, insert, select, update
@@ -34,7 +34,7 @@ from content.agency_match import (
     normalise_name,
 )
 from content.length import MAX_BUTTON_TITLE
-from content.types import Button, Rendered
+from content.types import Button, MessageCatalog, Rendered
 
 from .models import Agency, utcnow
 
@@ -236,17 +236,6 @@ def agency_index(session: Session) -> AgencyIndex:
 def lookup(*, session: Session, query: str) -> AgencyMatch:
     """Classify what the user typed against the registry (see content.agency_match)."""
     return agency_index(session).lookup(query)
-
-
-class MessageCatalog(Protocol):
-    def message(
-        self,
-        message_id: str,
-        *,
-        language: str,
-        params: dict[str, str] | None = None,
-        channel: str = "rest",
-    ) -> Rendered: ...
 
 
 def answer_agency_check(

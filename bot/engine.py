@@ -21,7 +21,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from sqlmodel import Session, col, select
 
 from content.catalog import more_payload
-from content.types import Button, Rendered
+from content.types import Button, MessageCatalog, Rendered
 from nlu.spec import INTENTS, LANGUAGES
 from nlu.types import Entity, IntentScore, LanguageGuess, Parse, Parser
 
@@ -54,8 +54,8 @@ MODEL_LANGUAGE_SWITCH_MIN_WORDS = {"id": 3, "en": 3, "aoz": 3, "mkn": 2}
 _WELCOME_ONLY = frozenset({"greet", "ask_menu", "out_of_scope", "thanks", "affirm", "deny"})
 
 
-class CatalogPort(Protocol):
-    """What the engine needs of content.Catalog."""
+class CatalogPort(MessageCatalog, Protocol):
+    """What the engine needs of content.Catalog: system messages, answers, detail, flag titles."""
 
     def for_intent(
         self,
@@ -63,15 +63,6 @@ class CatalogPort(Protocol):
         *,
         language: str,
         entities: dict[str, str] | None = None,
-        channel: str = "rest",
-    ) -> Rendered: ...
-
-    def message(
-        self,
-        message_id: str,
-        *,
-        language: str,
-        params: dict[str, str] | None = None,
         channel: str = "rest",
     ) -> Rendered: ...
 

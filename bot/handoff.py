@@ -25,13 +25,12 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
 
 from sqlalchemy import update
 from sqlalchemy.engine import Engine as DbEngine
 from sqlmodel import Session, col, select
 
-from content.types import Rendered
+from content.types import MessageCatalog
 
 from .cases import OUTCOMES, PRIORITY_RANK, AuditLog, Case, CaseEvent, Officer
 from .db import session_scope
@@ -58,19 +57,6 @@ class PermissionDenied(CaseError):
 
 class InvalidCaseState(CaseError):
     """The case is not in a state that allows this action (closed, already claimed, ...)."""
-
-
-class MessagePort(Protocol):
-    """What closing needs of content.Catalog: the `case_closed` message."""
-
-    def message(
-        self,
-        message_id: str,
-        *,
-        language: str,
-        params: dict[str, str] | None = None,
-        channel: str = "rest",
-    ) -> Rendered: ...
 
 
 # -- rules --------------------------------------------------------------------------------------
@@ -477,7 +463,7 @@ def close_case(
     case_id: int,
     officer: Officer,
     outcome: str,
-    catalog: MessagePort,
+    catalog: MessageCatalog,
     note: str = "",
 ) -> Case:
     """Close with an outcome; the bot takes the conversation back and tells the user."""
@@ -565,7 +551,7 @@ class CaseService:
 
     settings: Settings
     #: content.Catalog, for the `case_closed` message of `close`.
-    catalog: MessagePort | None = None
+    catalog: MessageCatalog | None = None
 
     def open_case(
         self, *, session: Session, contact: Contact, message: Message, request: CaseRequest

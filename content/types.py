@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,3 +25,16 @@ class Rendered:
     buttons: tuple[Button, ...] = ()
     sources: tuple[str, ...] = ()
     reviewed: bool = True
+
+
+class MessageCatalog(Protocol):
+    """What a service needs to send a system message by id (content.Catalog provides it)."""
+
+    def message(
+        self,
+        message_id: str,
+        *,
+        language: str,
+        params: dict[str, str] | None = None,
+        channel: str = "rest",
+    ) -> Rendered: ...

@@ -12,7 +12,7 @@ import hashlib
 import hmac
 import logging
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -279,7 +279,7 @@ def _process(engine: Engine, parsed: Parsed) -> dict[str, Any] | None:
         if payload is None:
             log.info("telegram callback %r matches no recent button; ignored", parsed.callback_data)
             return _answer_callback_body(parsed.callback_query_id)
-        inbound = _with_payload(inbound, payload)
+        inbound = replace(inbound, payload=payload)
     deliver = "outbox" if parsed.callback_query_id else "inline"
     result = engine.handle(inbound, deliver=deliver)
     if result.duplicate:
@@ -330,19 +330,6 @@ def _resolve_callback(engine: Engine, chat_id: str, data: str) -> str | None:
             if callback_data(b.payload) == data:
                 return b.payload
     return None
-
-
-def _with_payload(inbound: Inbound, payload: str) -> Inbound:
-    return Inbound(
-        channel=inbound.channel,
-        sender_id=inbound.sender_id,
-        text=inbound.text,
-        provider_message_id=inbound.provider_message_id,
-        payload=payload,
-        received_at=inbound.received_at,
-        language_hint=inbound.language_hint,
-        media=inbound.media,
-    )
 
 
 # -- send ---------------------------------------------------------------------------------------

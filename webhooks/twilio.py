@@ -12,7 +12,7 @@ import asyncio
 import hmac
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, FastAPI, Request
@@ -224,16 +224,7 @@ def _process(engine: Engine, inbound: Inbound) -> HandleResult:
         )
         payload = numbered_choice(inbound.text, shown)
         if payload is not None:
-            inbound = Inbound(
-                channel=inbound.channel,
-                sender_id=inbound.sender_id,
-                text=inbound.text,
-                provider_message_id=inbound.provider_message_id,
-                payload=payload,
-                received_at=inbound.received_at,
-                language_hint=inbound.language_hint,
-                media=inbound.media,
-            )
+            inbound = replace(inbound, payload=payload)
     return engine.handle(inbound, deliver="inline")
 
 
