@@ -7,12 +7,11 @@ open a case), store the replies.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from sqlalchemy.engine import Engine as DbEngine
@@ -538,7 +537,7 @@ def without_repeated_buttons(
     out: list[Rendered] = []
     for i, r in enumerate(rendered):
         kept = tuple(b for b in r.buttons if last[b.payload] == i and b.payload not in shown)
-        out.append(r if len(kept) == len(r.buttons) else dataclasses.replace(r, buttons=kept))
+        out.append(r if len(kept) == len(r.buttons) else replace(r, buttons=kept))
     return out
 
 
