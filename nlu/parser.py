@@ -59,12 +59,13 @@ class LocalParser:
         else:
             ranking = [IntentScore("out_of_scope", 0.0)]
         top = ranking[0]
+        fallback_reason = en.fallback.reason(text, ranking)
         return Parse(
             text=text,
             intent=top,
             intent_ranking=tuple(ranking),
             entities=tuple(en.entities.extract(text, en.gazetteer)),
             language=en.language(text, language_hint),
-            risk=en.risk.assess(normalised, text, top),
-            fallback_reason=en.fallback.reason(text, ranking),
+            risk=en.risk.assess(normalised, text, top, fallback_reason),
+            fallback_reason=fallback_reason,
         )

@@ -81,14 +81,15 @@ class RasaParser:
             e for e in ours if not any(r.start < e.end and e.start < r.end for r in rasa_entities)
         ]
         top = ranking[0]
+        fallback_reason = rasa_failure or en.fallback.reason(text, ranking)
         return Parse(
             text=text,
             intent=top,
             intent_ranking=tuple(ranking[:RANKING_LENGTH]),
             entities=tuple(sorted(entities, key=lambda e: e.start)),
             language=en.language(text, language_hint),
-            risk=en.risk.assess(normalised, text, top),
-            fallback_reason=rasa_failure or en.fallback.reason(text, ranking),
+            risk=en.risk.assess(normalised, text, top, fallback_reason),
+            fallback_reason=fallback_reason,
         )
 
 

@@ -2,9 +2,12 @@
 
 A flag is raised for a report of an actual situation. It is not raised when the words are negated
 ("agen tidak tahan paspor saya"), when the clause is a general or hypothetical question
-("apa ciri calo yang suka tahan paspor?", "kalau paspor ditahan ...") or when the message tells a
-story about strangers ("ada berita TKW dikurung"). Every flag keeps the words that raised it, and
-every escalation (level high or urgent) is logged with its reason.
+("apa ciri calo yang suka tahan paspor?", "apa boleh agen tahan paspor pekerja?", "kalau paspor
+ditahan ...") or when the message tells a story about strangers ("ada berita TKW dikurung") or an
+acquaintance's past ("tetangga dulu pernah dikurung majikan, makanya sy mau lewat jalur resmi").
+The level comes from the flags and the intent, or from the flags alone when the classifier is
+unsure (nlu.fallback). Every flag keeps the words that raised it, and every escalation (level high
+or urgent) is logged with its reason.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -19,11 +23,13 @@ import yaml
 
 from nlu.normalize import Normalised
 from nlu.paths import RISK_LEXICON_FILE
-from nlu.spec import RISK_FLAGS, level_at_least, risk_level
+from nlu.spec import FALLBACK_INTENT, RISK_FLAGS, level_at_least, risk_level
 from nlu.types import IntentScore, Risk, RiskFlag
 
 log = logging.getLogger(__name__)
 
+#: The age under which the person to be sent raises `underage` (UU 18/2017 Pasal 5: at least 18).
+ADULT_AGE = 18
 #: How many tokens before a match a negator still negates it.
 NEGATION_WINDOW = 3
 #: The classifier adds a flag for these intents when it is at least this sure.
@@ -32,6 +38,27 @@ CLASSIFIER_FLAG_CONFIDENCE = 0.5
 CLASSIFIER_FLAGS = {"lost_contact": "lost_contact"}
 #: Words that join two statements; they end an "if" condition that follows a statement.
 _COORDINATORS = frozenset({"dan", "and", "lalu", "terus", "kemudian", "then", "ais"})
+#: Words that report what someone said; a condition right after them is that person's terms.
+_REPORTED_SPEECH = frozenset(
+    {
+        "katanya",
+        "bilang",
+        "kata",
+        "said",
+        "says",
+        "told",
+        "tells",
+        "minta",
+        "ancam",
+        "mengancam",
+        "threatened",
+        "threatens",
+        "suruh",
+        "disuruh",
+    }
+)
+#: How many tokens before "kalau" a reporting word may stand ("agen bilang ke saya kalau ...").
+REPORTED_SPEECH_WINDOW = 3
 _CLAUSE_BREAKS = {".", ",", ";", "!", "?", "tapi", "but", "namun", "padahal", "sedangkan", ":"}
 
 
@@ -47,6 +74,19 @@ def _phrase_regex(phrases: list[str]) -> re.Pattern[str]:
     return re.compile(r"(?<![\w'])(?:" + "|".join(alts) + r")(?![\w'])")
 
 
+def _with_possessive(phrases: list[str]) -> re.Pattern[str]:
+    """Phrases with an optional possessive and kin ("my neighbour's daughter", "anak tetangga
+    saya"), so that neither is read as the writer or the writer's relative."""
+    alts = sorted((re.escape(str(p).lower()) for p in phrases), key=len, reverse=True)
+    core = r"(?<![\w'])(?:" + "|".join(alts) + ")"
+    kin = r"(?:anak|adik|kakak|suami|istri|son|daughter|sister|brother|husband|wife|child|kid)"
+    return re.compile(
+        rf"(?:\b{kin} (?:dari |of )?)?(?:\b(?:my|our|the) )?"
+        + core
+        + rf"(?:'s {kin})?(?: (?:saya|kami|aku|kita|my|our))?(?![\w'])"
+    )
+
+
 @dataclass(frozen=True)
 class RiskLexicon:
     rules: tuple[Rule, ...]
@@ -56,8 +96,13 @@ class RiskLexicon:
     not_general: re.Pattern[str] | None
     hypothetical: re.Pattern[str]
     stranger: re.Pattern[str]
+    #: Phrases that contain a story word but tell no story ("cek di internet").
+    not_stranger: re.Pattern[str] | None
     first_person: re.Pattern[str]
     relatives: re.Pattern[str]
+    #: Acquaintances with their possessive ("tetangga saya"), and past-time words.
+    others: re.Pattern[str]
+    past: re.Pattern[str]
 
     @classmethod
     def load(cls, path: Path = RISK_LEXICON_FILE) -> RiskLexicon:
@@ -85,8 +130,11 @@ class RiskLexicon:
             not_general=_phrase_regex(ctx["not_general"]) if ctx.get("not_general") else None,
             hypothetical=_phrase_regex(ctx["hypothetical"]),
             stranger=_phrase_regex(ctx["stranger"]),
+            not_stranger=_phrase_regex(ctx["not_stranger"]) if ctx.get("not_stranger") else None,
             first_person=_phrase_regex(ctx["first_person"]),
             relatives=_phrase_regex(ctx["relatives"]),
+            others=_with_possessive(ctx["others"]),
+            past=_phrase_regex(ctx["past"]),
         )
 
 
@@ -114,6 +162,12 @@ def _clauses(text: str) -> list[_Clause]:
     return out
 
 
+def _is_minor_birth_year(year: int, today: date | None = None) -> bool:
+    """Whether someone born in `year` can be under 18 now (born 2009 is 17 in 2026)."""
+    this_year = (today or date.today()).year
+    return 0 <= this_year - year < ADULT_AGE
+
+
 class RiskDetector:
     """Flags and level of one message; see the module docstring for what cancels a flag."""
 
@@ -137,10 +191,14 @@ class RiskDetector:
         personal = bool(lex.first_person.search(ctext) or lex.relatives.search(ctext))
         if self._is_general(ctext) and not personal:
             return "general question"
+        if lex.others.search(ctext) and lex.past.search(ctext):
+            rest = lex.others.sub(" ", ctext)
+            if not (lex.first_person.search(rest) or lex.relatives.search(rest)):
+                return "past story about an acquaintance"
         if story:
             # The writer or a relative in a clause that is not itself the story keeps the flag;
             # inside the story's clause ("saya baca berita ...") only a relative does.
-            in_story = bool(lex.stranger.search(ctext))
+            in_story = self._tells_story(ctext)
             keeps = lex.relatives.search(ctext) or (personal and not in_story)
             if not keeps:
                 return "story about others"
@@ -153,25 +211,33 @@ class RiskDetector:
         saya belum bayar" is a report; "kalau paspor ditahan, lapor ke mana?" is not). A
         condition that opens the clause covers the rest of it; one that follows a statement
         ("majikan pukul kami kalau kerja lambat dan paspor dia simpan") ends at "dan"/"and".
+        A condition someone else told the writer is their terms, not a hypothetical ("katanya
+        kalo mau ambil paspor musti bayar 10 juta").
         """
         before = norm[cstart:start]
         hits = list(self.lexicon.hypothetical.finditer(before))
         if not hits:
             return False
         last = hits[-1]
-        if not before[: last.start()].strip():
+        lead = before[: last.start()].split()
+        if not lead:
             return True
+        if _REPORTED_SPEECH & set(lead[-REPORTED_SPEECH_WINDOW:]):
+            return False
         return not (_COORDINATORS & set(before[last.end() :].split()))
 
     def flags(self, normalised: Normalised, original: str) -> list[RiskFlag]:
         norm = normalised.text
         clauses = _clauses(norm)
-        story = bool(self.lexicon.stranger.search(norm))
+        story = self._tells_story(norm)
         found: dict[str, RiskFlag] = {}
         for rule in self.lexicon.rules:
             if rule.flag in found:
                 continue
             for m in rule.regex.finditer(norm):
+                born = m.groupdict().get("born")
+                if born and not _is_minor_birth_year(int(born)):
+                    continue
                 why = self._cancel_reason(norm, m.start(), m.end(), rule, clauses, story)
                 if why:
                     log.debug("risk %s not raised by %r: %s", rule.flag, m.group(0), why)
@@ -182,7 +248,17 @@ class RiskDetector:
                 break
         return list(found.values())
 
-    def assess(self, normalised: Normalised, original: str, intent: IntentScore) -> Risk:
+    def assess(
+        self,
+        normalised: Normalised,
+        original: str,
+        intent: IntentScore,
+        fallback_reason: str | None = None,
+    ) -> Risk:
+        """Flags and level. When the classifier is unsure (`fallback_reason` from
+        nlu.fallback), its intent does not set the level: the flags alone do, so a weak
+        "emergency" guess cannot make a job offer urgent (the policy asks "are you in danger?"
+        for a weakly guessed handoff intent with no risk words)."""
         flags = self.flags(normalised, original)
         names = {f.name for f in flags}
         implied = CLASSIFIER_FLAGS.get(intent.name)
@@ -196,7 +272,16 @@ class RiskDetector:
                 RiskFlag(implied, f"intent {intent.name} ({intent.confidence:.2f})", "classifier")
             )
             names.add(implied)
-        level = risk_level(intent.name, frozenset(names))
+        level_intent = FALLBACK_INTENT if fallback_reason else intent.name
+        level = risk_level(level_intent, frozenset(names))
+        if fallback_reason and level != risk_level(intent.name, frozenset(names)):
+            log.info(
+                "risk level %s from the flags alone, not from intent %s (%.2f): %s",
+                level,
+                intent.name,
+                intent.confidence,
+                fallback_reason,
+            )
         if level_at_least(level, "high"):
             log.info(
                 "escalation level=%s intent=%s (%.2f) flags=%s text=%r",
@@ -207,6 +292,12 @@ class RiskDetector:
                 original[:120],
             )
         return Risk(level=level, flags=tuple(sorted(flags, key=lambda f: f.name)))
+
+    def _tells_story(self, text: str) -> bool:
+        lex = self.lexicon
+        if lex.not_stranger is not None:
+            text = lex.not_stranger.sub(" ", text)
+        return bool(lex.stranger.search(text))
 
     def _is_general(self, text: str) -> bool:
         lex = self.lexicon

@@ -4,10 +4,14 @@ hypothetical questions and stories about strangers do not."""
 from __future__ import annotations
 
 import logging
+from datetime import date
 
 import pytest
 
+from nlu.normalize import Normaliser
 from nlu.parser import LocalParser
+from nlu.risk import RiskDetector, _is_minor_birth_year
+from nlu.types import IntentScore
 
 
 def flags(parser: LocalParser, text: str) -> set[str]:
@@ -204,3 +208,228 @@ def test_an_if_clause_after_a_statement_ends_at_and(local_parser: LocalParser) -
 
 def test_an_if_clause_opening_the_message_covers_and(local_parser: LocalParser) -> None:
     assert flags(local_parser, "kalau majikan pukul dan kurung pekerja, lapor ke mana?") == set()
+
+
+# --- Review of the first blind run, by category of failure (sentences written for these tests).
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sy msh 16 thn kk, bs daftar ke malaysia lewat om sy?",
+        "my son just turned 15 and a man from the next village offered him work on a boat",
+        "beta pung ade masih 15 taun, om mau bawa pi malaysia",
+        "anak sy kelahiran 2011, ada yg tawarin kerja di hotel",
+        "adik sy blm 18 tp sudah disuruh medical",
+        "i am not 18 yet but the agent says no problem",
+        "padahal adik saya 17, agen tetap daftar dia",
+        "she's sixteen and they already made her passport",
+    ],
+)
+def test_a_stated_age_under_18_is_underage_and_high(local_parser: LocalParser, text: str) -> None:
+    parse = local_parser.parse(text)
+    assert "underage" in parse.risk.flag_names
+    assert parse.risk.level in {"high", "urgent"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sy kerja di malaysia sudah 12 tahun, mau pulang",
+        "umur sy 25, bisa daftar?",
+        "sy lahir 1999 mau daftar ke korea",
+        "tgl 17 agustus sy berangkat",
+        "anak sy 5 orang, sy mau kerja di hongkong",
+    ],
+)
+def test_durations_dates_counts_and_adult_ages_are_not_underage(
+    local_parser: LocalParser, text: str
+) -> None:
+    assert "underage" not in flags(local_parser, text)
+
+
+def test_a_birth_year_is_a_minor_only_when_it_makes_the_person_under_18() -> None:
+    today = date(2026, 11, 23)
+    assert _is_minor_birth_year(2009, today)
+    assert not _is_minor_birth_year(2008, today)
+    assert not _is_minor_birth_year(2030, today)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "agen bilang tahun lahir sy diganti biar cukup umur",
+        "the recruiter told my sister to use a passport with a different birth year",
+        "umur adik sy dibuat lebih tua di kk",
+        "sy disuruh tanda tangan surat pernyataan sudah 18 tahun",
+        "nama di paspor sy beda sama ktp, agen yg buat",
+        "they put my age as 21 but I am really 16",
+    ],
+)
+def test_a_changed_birth_date_name_or_age_is_fake_documents_without_the_word_fake(
+    local_parser: LocalParser, text: str
+) -> None:
+    assert "fake_documents" in flags(local_parser, text)
+
+
+def test_an_adult_age_on_paper_and_a_minor_age_in_fact_are_both_flagged(
+    local_parser: LocalParser,
+) -> None:
+    text = "di kk ditulis umur 19 padahal adik sy baru 15"
+    assert {"fake_documents", "underage"} <= flags(local_parser, text)
+
+
+def test_asking_how_long_a_birth_certificate_takes_raises_nothing(
+    local_parser: LocalParser,
+) -> None:
+    assert flags(local_parser, "akta lahir dibuat di capil kupang, berapa lama?") == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ada om dari soe yg baru pulang dr malaysia bilang bisa urus semua, sy tinggal siap2",
+        "my aunt's friend came back from dubai and says she can arrange everything for my sister",
+        "tanta di gereja mau bantu carikan kerja di hongkong, semua dia yang urus",
+        "ada mama2 dari gereja yg bilang bisa carikan anak sy kerja di singapura",
+        "sy cek di website bp2mi nama PT itu tidak ada, tapi mereka sudah minta ktp",
+        "sponsor urus paspor adik sy di kupang",
+    ],
+)
+def test_an_acquaintance_who_arranges_everything_is_an_unlicensed_recruiter(
+    local_parser: LocalParser, text: str
+) -> None:
+    assert "unlicensed_recruiter" in flags(local_parser, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "tetangga sy mau bantu sy daftar di disnaker, boleh?",
+        "sy cek di disnaker tidak ada lowongan ke korea",
+    ],
+)
+def test_help_towards_the_official_office_is_not_an_unlicensed_recruiter(
+    local_parser: LocalParser, text: str
+) -> None:
+    assert "unlicensed_recruiter" not in flags(local_parser, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "bos sy belum kasih gaji sudah 4 bulan",
+        "beta pung gaji bos yang pegang, katanya nanti kasi sakaligus kalo su habis kontrak",
+        "sy kerja 8 bulan blm pernah pegang uang sepeser pun",
+        "majikan bilang gaji disimpan dulu, nanti dibayar semua kalau sy pulang",
+        "i've worked 7 months and never received my salary",
+        "they owe me five months of wages",
+        "beta su karja 10 bulan, bos sonde kasi doi sama sekali",
+    ],
+)
+def test_pay_withheld_or_kept_until_the_end_is_wage_theft(
+    local_parser: LocalParser, text: str
+) -> None:
+    assert "wage_theft" in flags(local_parser, text)
+
+
+def test_wages_owed_to_the_worker_are_not_a_debt_of_the_worker(local_parser: LocalParser) -> None:
+    assert "illegal_fees" not in flags(local_parser, "they owe me five months of wages")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "gaji sy simpan di bank saja atau kirim?",
+        "sy blm kirim gaji ke rumah bulan ini",
+        "gaji dibayar tiap bulan sampai kontrak habis kah?",
+    ],
+)
+def test_saving_sending_or_asking_about_pay_is_not_wage_theft(
+    local_parser: LocalParser, text: str
+) -> None:
+    assert "wage_theft" not in flags(local_parser, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sy melamar jadi pelayan restoran tapi sampai di kuching disuruh kerja di kebun sawit",
+        "my sister signed up as a caregiver but now they put her in a karaoke bar",
+        "dijanjikan kerja di restoran tapi sekarang sy jaga anak majikan",
+        "beta dapa tawaran dari orang di tiktok karja di myanmar, gaji basar",
+        "ada akun ig yg tawarin kerja admin, tiket pesawat dibayarin",
+        "the offer says huge salary and no experience needed",
+        "sy ditawari kerja lewat tiktok, katanya gaji 2 kali lipat",
+        "sy daftar di PT untuk jadi pekerja pabrik, tapi dikirim jadi PRT",
+    ],
+)
+def test_another_job_than_promised_or_a_too_good_offer_is_deception(
+    local_parser: LocalParser, text: str
+) -> None:
+    assert "deception" in flags(local_parser, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "kerja di pabrik atau jadi pembantu, mana yg lebih bagus?",
+        "sy dulu kerja di toko tapi sekarang mau jadi perawat di jepang",
+        "tiket pesawat ditanggung siapa kalau lewat agen resmi?",
+        "tiket pulang ditanggung majikan?",
+        "katanya kerja di pabrik, sy mau tanya pabrik di taiwan gajinya berapa",
+    ],
+)
+def test_comparing_jobs_or_asking_who_pays_the_ticket_is_not_deception(
+    local_parser: LocalParser, text: str
+) -> None:
+    assert "deception" not in flags(local_parser, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "kenalan sy dulu pernah ditahan paspornya di penampungan, jadi sy takut",
+        "tetangga dulu dibawa calo lewat nunukan, sy tdk mau begitu, gmn cara yg benar",
+        "my neighbour's daughter was locked up by her employer years ago",
+        "apa boleh majikan potong gaji pekerja untuk bayar utang?",
+        "is it ok for an employer to keep the workers' passports?",
+        "bolehkah agen minta uang 10 juta sebelum berangkat?",
+        "is it legal for a recruiter to charge 20 million?",
+    ],
+)
+def test_an_acquaintances_past_story_or_a_permission_question_raises_nothing(
+    local_parser: LocalParser, text: str
+) -> None:
+    assert flags(local_parser, text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("adik sy dulu pernah dikurung majikan, skrg dia masih di sana", "confinement_abuse"),
+        ("my sister's employer keeps her passport, is that allowed?", "passport_withheld"),
+        ("tetangga sy nawarin kerja di kebun sawit, semua dia yg urus", "unlicensed_recruiter"),
+        ("agen bilang kalau mau berangkat harus bayar 5 juta dulu", "illegal_fees"),
+    ],
+)
+def test_reports_by_relatives_neighbours_offers_and_a_recruiters_terms_keep_their_flag(
+    local_parser: LocalParser, text: str, flag: str
+) -> None:
+    assert flag in flags(local_parser, text)
+
+
+def test_a_weak_emergency_guess_does_not_make_a_job_offer_urgent(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    detector = RiskDetector()
+    text = "ada om tawarin kerja di malaysia"
+    normalised = Normaliser().normalise(text)
+    weak = IntentScore("emergency", 0.22)
+    with caplog.at_level(logging.INFO, logger="nlu.risk"):
+        risk = detector.assess(normalised, text, weak, "low confidence: emergency 0.22 < 0.30")
+    assert risk.flag_names == ["unlicensed_recruiter"]
+    assert risk.level == "medium"
+    assert any("from the flags alone" in r.getMessage() for r in caplog.records)
+    sure = detector.assess(normalised, text, IntentScore("emergency", 0.9))
+    assert sure.level == "urgent"

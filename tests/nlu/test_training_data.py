@@ -83,6 +83,7 @@ KNOWN_COINCIDENCES = frozenset(
         "lgkh2 jd pmi apa aja",
         "paspor sy udh mati, perpanjang dmn",
         "sapa yang bayar tiket pesawat?",
+        "slamat sore kaka dong",  # nlu_blind.yml, written blind: a greeting anyone would write
         "tanda-tanda perdagangan orang apa saja",
         "tulun kaka, majikan pukul beta tiap hari",
         "iuran bpjs pmi brp",
