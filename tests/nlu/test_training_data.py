@@ -88,6 +88,7 @@ KNOWN_COINCIDENCES = frozenset(
         "tulun kaka, majikan pukul beta tiap hari",
         "iuran bpjs pmi brp",
         "kasi liat menu dolo",
+        "ini dijawab otomatis ya?",  # nlu_blind2.yml, written without seeing the training data
     }
 )
 
@@ -103,6 +104,8 @@ def test_every_evaluation_file_is_consistent_and_kept_out_of_training(path: Path
     copies = [
         e.text
         for e in examples
-        if len(e.text.split()) >= 3 and norm(e.text) in trained and e.text not in KNOWN_COINCIDENCES
+        if len(e.text.split()) >= 3
+        and norm(e.text) in trained
+        and e.text.casefold() not in KNOWN_COINCIDENCES
     ]
     assert copies == []
