@@ -36,6 +36,9 @@ NEGATION_WINDOW = 3
 CLASSIFIER_FLAG_CONFIDENCE = 0.5
 #: Intents whose report implies a flag (the lexicon may miss the words).
 CLASSIFIER_FLAGS = {"lost_contact": "lost_contact"}
+#: Without a cue word of its flag (risk_lexicon.yml `context.intent_cues`), the intent must be this
+#: sure to add the flag: "beta pung kaka su satu taun di malaysia" alone tells no lost contact.
+CLASSIFIER_FLAG_SURE = 0.85
 #: Words that join two statements; they end an "if" condition that follows a statement.
 _COORDINATORS = frozenset({"dan", "and", "lalu", "terus", "kemudian", "then", "ais"})
 #: Words that report what someone said; a condition right after them is that person's terms.
@@ -103,6 +106,8 @@ class RiskLexicon:
     #: Acquaintances with their possessive ("tetangga saya"), and past-time words.
     others: re.Pattern[str]
     past: re.Pattern[str]
+    #: Per implied flag, words that a report of it uses ("kabar", "hilang", "reach").
+    intent_cues: dict[str, re.Pattern[str]]
 
     @classmethod
     def load(cls, path: Path = RISK_LEXICON_FILE) -> RiskLexicon:
@@ -135,6 +140,7 @@ class RiskLexicon:
             relatives=_phrase_regex(ctx["relatives"]),
             others=_with_possessive(ctx["others"]),
             past=_phrase_regex(ctx["past"]),
+            intent_cues={k: _phrase_regex(v) for k, v in (ctx.get("intent_cues") or {}).items()},
         )
 
 
@@ -267,6 +273,7 @@ class RiskDetector:
             and implied not in names
             and intent.confidence >= CLASSIFIER_FLAG_CONFIDENCE
             and not self._message_is_general(normalised.text)
+            and self._has_cue(implied, normalised.text, intent.confidence)
         ):
             flags.append(
                 RiskFlag(implied, f"intent {intent.name} ({intent.confidence:.2f})", "classifier")
@@ -292,6 +299,11 @@ class RiskDetector:
                 original[:120],
             )
         return Risk(level=level, flags=tuple(sorted(flags, key=lambda f: f.name)))
+
+    def _has_cue(self, flag: str, norm: str, confidence: float) -> bool:
+        """Whether the message uses a word of `flag`, or the classifier is sure enough alone."""
+        cues = self.lexicon.intent_cues.get(flag)
+        return cues is None or confidence >= CLASSIFIER_FLAG_SURE or bool(cues.search(norm))
 
     def _tells_story(self, text: str) -> bool:
         lex = self.lexicon

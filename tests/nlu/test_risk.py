@@ -433,3 +433,80 @@ def test_a_weak_emergency_guess_does_not_make_a_job_offer_urgent(
     assert any("from the flags alone" in r.getMessage() for r in caplog.records)
     sure = detector.assess(normalised, text, IntentScore("emergency", 0.9))
     assert sure.level == "urgent"
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("bapa su serahkan paspor deng akta ko om yang mau bawa sy pi sabah", "passport_withheld"),
+        ("the agency took my son's phone and his passport when he arrived", "passport_withheld"),
+        ("PT Surya Bahari Makmur simpan ijazah adik sy dari bulan lalu", "passport_withheld"),
+        ("sepupu sy ajak sy kerja di kebun sawit, katanya gampang", "unlicensed_recruiter"),
+        ("yang bawa adik sy itu sopir bus kenalan bapak", "unlicensed_recruiter"),
+        ("di paspor adik sy ditulis 21 padahal dia baru 16", "fake_documents"),
+        ("agen suruh sy daftar pakai ktp kakak sy", "fake_documents"),
+        ("they told my daughter to use her cousin's passport", "fake_documents"),
+        ("calo bilang akta lahir bisa dibuatkan supaya umur cukup", "fake_documents"),
+        ("kontrak kerja kami cuma lisan, tidak pernah tertulis", "no_contract"),
+        ("my wife signed papers in Arabic at the office", "no_contract"),
+        ("they keep half of my salary each month to pay a loan from the agent", "illegal_fees"),
+        ("the driver of the family keeps trying to get into my room at night", "confinement_abuse"),
+        ("sy dipindahkan ke restoran padahal di kontrak perawat lansia", "deception"),
+    ],
+)
+def test_handed_papers_known_recruiters_borrowed_papers_and_debts_raise_their_flag(
+    local_parser: LocalParser, text: str, flag: str
+) -> None:
+    assert flag in flags(local_parser, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ada yang bilang ke taiwan gratis, orang bilang bayar 20 juta, mana yang benar?",
+        "bagaimana bedain perusahaan resmi dengan calo?",
+        "lowongan pabrik di batam resmi, setelah pelatihan langsung berangkat",
+    ],
+)
+def test_hearsay_general_questions_and_a_quick_departure_raise_nothing(
+    local_parser: LocalParser, text: str
+) -> None:
+    assert flags(local_parser, text) == set()
+
+
+def test_a_relative_abroad_is_not_lost_contact_without_a_lost_contact_word() -> None:
+    detector = RiskDetector()
+    plain = "beta pung om su tiga taun di malaysia, dong potong gaji terus"
+    risk = detector.assess(Normaliser().normalise(plain), plain, IntentScore("lost_contact", 0.6))
+    assert "lost_contact" not in risk.flag_names
+    lost = "beta pung om di malaysia su tiga bulan sonde kasi kabar"
+    risk = detector.assess(Normaliser().normalise(lost), lost, IntentScore("lost_contact", 0.6))
+    assert "lost_contact" in risk.flag_names
+    assert risk.level == "high"
+
+
+def test_saying_one_has_no_passport_is_no_route_until_a_journey_is_told(
+    local_parser: LocalParser,
+) -> None:
+    answer = "sonde kaka, beta memang sonde pung paspor"
+    assert "non_procedural_route" not in flags(local_parser, answer)
+    assert "non_procedural_route" in flags(
+        local_parser, "beta sonde pung paspor ma om su mau bawa beta pi sabah"
+    )
+
+
+def test_nobody_knowing_where_a_relative_is_raises_lost_contact_but_not_knowing_an_office_does_not(
+    local_parser: LocalParser,
+) -> None:
+    assert "lost_contact" in flags(
+        local_parser, "bapa beta di sarawak, su lama katong sonde tau dia ada di mana"
+    )
+    assert "lost_contact" in flags(
+        local_parser, "our cousin went to Johor and the last message came in 2021"
+    )
+    assert "lost_contact" not in flags(local_parser, "beta sonde tau di mana kantor BP3MI")
+
+
+def test_a_story_told_at_church_about_a_stranger_raises_nothing(local_parser: LocalParser) -> None:
+    text = "minggu lalu ada cerita ibu dari alor disekap majikan di sabah, sy ragu mau berangkat"
+    assert flags(local_parser, text) == set()
