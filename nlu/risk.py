@@ -108,6 +108,8 @@ class RiskLexicon:
     past: re.Pattern[str]
     #: Per implied flag, words that a report of it uses ("kabar", "hilang", "reach").
     intent_cues: dict[str, re.Pattern[str]]
+    #: Words of a plan already set; with them an "if" clause of the message is a report.
+    plan: re.Pattern[str] | None = None
 
     @classmethod
     def load(cls, path: Path = RISK_LEXICON_FILE) -> RiskLexicon:
@@ -141,6 +143,7 @@ class RiskLexicon:
             others=_with_possessive(ctx["others"]),
             past=_phrase_regex(ctx["past"]),
             intent_cues={k: _phrase_regex(v) for k, v in (ctx.get("intent_cues") or {}).items()},
+            plan=_phrase_regex(ctx["plan"]) if ctx.get("plan") else None,
         )
 
 
@@ -192,7 +195,9 @@ class RiskDetector:
             before = norm[cstart:start].split()[-NEGATION_WINDOW:]
             if lex.negators & (inside | set(before)):
                 return "negated"
-        if self._in_condition(norm, clause.start if clause else 0, start):
+        if self._in_condition(norm, clause.start if clause else 0, start) and not self._has_plan(
+            norm
+        ):
             return "hypothetical"
         personal = bool(lex.first_person.search(ctext) or lex.relatives.search(ctext))
         if self._is_general(ctext) and not personal:
@@ -205,7 +210,14 @@ class RiskDetector:
             # The writer or a relative in a clause that is not itself the story keeps the flag;
             # inside the story's clause ("saya baca berita ...") only a relative does.
             in_story = self._tells_story(ctext)
-            keeps = lex.relatives.search(ctext) or (personal and not in_story)
+            # In the story's own clause a bare kin word is the story's ("berita anak umur 15
+            # dari Sumba"); it is the writer's relative only beside the writer ("anak saya").
+            relative = bool(lex.relatives.search(ctext))
+            if in_story:
+                teller_out = lex.stranger.sub(" ", ctext)  # "saya baca berita" is the reader
+                keeps = relative and bool(lex.first_person.search(teller_out))
+            else:
+                keeps = relative or personal
             if not keeps:
                 return "story about others"
         return None
@@ -299,6 +311,14 @@ class RiskDetector:
                 original[:120],
             )
         return Risk(level=level, flags=tuple(sorted(flags, key=lambda f: f.name)))
+
+    def _has_plan(self, norm: str) -> bool:
+        """Whether the writer or a relative states a plan already set: then "kalau ..., bisa ko?"
+        asks about that plan, and its words are a report."""
+        lex = self.lexicon
+        if lex.plan is None or not lex.plan.search(norm):
+            return False
+        return bool(lex.first_person.search(norm) or lex.relatives.search(norm))
 
     def _has_cue(self, flag: str, norm: str, confidence: float) -> bool:
         """Whether the message uses a word of `flag`, or the classifier is sure enough alone."""

@@ -510,3 +510,73 @@ def test_nobody_knowing_where_a_relative_is_raises_lost_contact_but_not_knowing_
 def test_a_story_told_at_church_about_a_stranger_raises_nothing(local_parser: LocalParser) -> None:
     text = "minggu lalu ada cerita ibu dari alor disekap majikan di sabah, sy ragu mau berangkat"
     assert flags(local_parser, text) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "tanta mau bawa beta pi Sarawak, surat surat nanti di sana baru dong bikin",
+        "agen bilang ke Johor dulu, izin kerja diurus setelah tiba",
+        "the agent booked my flight to Penang and said my visa will be sorted once I land",
+        "om bilang sampe Kuching baru urus paspor deng permit",
+    ],
+)
+def test_papers_promised_at_the_destination_raise_non_procedural_route(
+    local_parser: LocalParser, text: str
+) -> None:
+    assert "non_procedural_route" in flags(local_parser, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sepupu saya mau ikut mandor jalan darat lewat Entikong ke Sarawak",
+        "kami akan naik perahu kecil malam hari nyebrang ke Sabah",
+        "dong mau bawa adik naik kapal ke Dili, ais dari sana terbang ke Kuala Lumpur",
+    ],
+)
+def test_irregular_land_and_sea_crossings_raise_non_procedural_route(
+    local_parser: LocalParser, text: str
+) -> None:
+    assert "non_procedural_route" in flags(local_parser, text)
+
+
+def test_if_question_about_a_crossing_already_planned_is_a_report(
+    local_parser: LocalParser,
+) -> None:
+    parse = local_parser.parse(
+        "kalau lewat Sebatik tanpa paspor bisa ko? saya punya tanta sudah siap antar bulan depan"
+    )
+    assert {"non_procedural_route", "unlicensed_recruiter"} <= set(parse.risk.flag_names)
+    assert parse.risk.level == "high"
+
+
+def test_if_question_about_a_crossing_without_a_plan_raises_nothing(
+    local_parser: LocalParser,
+) -> None:
+    assert flags(local_parser, "kalau lewat Sebatik tanpa paspor bisa ko?") == set()
+
+
+def test_aunt_who_arranges_it_is_an_unlicensed_recruiter(local_parser: LocalParser) -> None:
+    parse = local_parser.parse("beta mau pi kerja di Brunei pake visa turis, tanta yang urus semua")
+    assert {"non_procedural_route", "unlicensed_recruiter"} <= set(parse.risk.flag_names)
+    assert parse.risk.level == "high"
+
+
+def test_is_it_true_question_about_recruiters_raises_nothing(local_parser: LocalParser) -> None:
+    text = "apakah benar sponsor suka tahan ijazah supaya orang tidak pulang?"
+    assert flags(local_parser, text) == set()
+
+
+def test_news_story_about_a_child_raises_nothing(local_parser: LocalParser) -> None:
+    parse = local_parser.parse(
+        "saya baca berita anak umur 16 dari Alor dibawa ke Surabaya pakai akta palsu."
+        " bagaimana bisa?"
+    )
+    assert parse.risk.flags == ()
+
+
+def test_news_story_about_the_writers_child_still_raises_flags(local_parser: LocalParser) -> None:
+    assert "underage" in flags(
+        local_parser, "ada berita soal anak saya umur 16 yang dibawa ke Surabaya pakai akta palsu"
+    )
