@@ -580,3 +580,13 @@ def test_news_story_about_the_writers_child_still_raises_flags(local_parser: Loc
     assert "underage" in flags(
         local_parser, "ada berita soal anak saya umur 16 yang dibawa ke Surabaya pakai akta palsu"
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["anak sy 14 thn diajak kerja ke malaysia", "adik saya 15 tahun dibawa sponsor ke batam"],
+)
+def test_an_age_followed_by_a_word_starting_with_di_is_still_an_age(
+    local_parser: LocalParser, text: str
+) -> None:
+    assert "underage" in flags(local_parser, text)
