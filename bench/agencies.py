@@ -14,15 +14,12 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
-
-from sqlalchemy import text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.agencies import AgencyGazetteer, agency_index, import_csv, lookup
-from bot.db import make_engine, migrate, session_scope
+from bot.db import make_engine, migrate, session_scope, temporary_schema
 
 _WORDS_TEXT = """
 sinar jaya abadi mitra karya mandiri bintang timur nusantara cahaya flobamora sejahtera lontar
@@ -159,22 +156,8 @@ def main() -> None:
         write_csv(rows, csv_path, rng)
         run(f"sqlite:///{tmp}/bench.db", "sqlite", csv_path, rows)
         if args.postgres:
-            schema = f"bench_{uuid.uuid4().hex[:8]}"
-            admin = make_engine(args.postgres)
-            with admin.begin() as conn:
-                conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-            sep = "&" if "?" in args.postgres else "?"
-            try:
-                run(
-                    f"{args.postgres}{sep}options=-csearch_path%3D{schema}",
-                    "postgres",
-                    csv_path,
-                    rows,
-                )
-            finally:
-                with admin.begin() as conn:
-                    conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-                admin.dispose()
+            with temporary_schema(args.postgres, prefix="bench") as url:
+                run(url, "postgres", csv_path, rows)
 
 
 if __name__ == "__main__":

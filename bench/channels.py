@@ -17,17 +17,15 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from fastapi.testclient import TestClient
-from sqlalchemy import text
 from sqlmodel import Session
 from twilio.request_validator import RequestValidator
 
-from bot.db import make_engine, migrate
+from bot.db import make_engine, migrate, temporary_schema
 from bot.models import Contact
 from bot.outbox import OutboxWorker, enqueue
 from bot.settings import Settings
@@ -154,22 +152,8 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         run("sqlite", f"sqlite:///{tmp}/bench.db", Path(tmp), args.n)
         if args.postgres:
-            schema = f"bench_{uuid.uuid4().hex[:8]}"
-            admin = make_engine(args.postgres)
-            with admin.begin() as conn:
-                conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-            sep = "&" if "?" in args.postgres else "?"
-            try:
-                run(
-                    "postgres",
-                    f"{args.postgres}{sep}options=-csearch_path%3D{schema}",
-                    Path(tmp),
-                    args.n,
-                )
-            finally:
-                with admin.begin() as conn:
-                    conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-                admin.dispose()
+            with temporary_schema(args.postgres, prefix="bench") as url:
+                run("postgres", url, Path(tmp), args.n)
 
 
 if __name__ == "__main__":

@@ -16,18 +16,15 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 from typing import Any
-
-from sqlalchemy import text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from fastapi.testclient import TestClient
 
 from bot import handoff
-from bot.db import make_engine, migrate, session_scope
+from bot.db import make_engine, migrate, session_scope, temporary_schema
 from bot.models import Contact, Conversation, Message
 from bot.officers import create_officer, hash_password, issue_token
 from bot.policy import CaseRequest
@@ -145,22 +142,8 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         run("sqlite", f"sqlite:///{tmp}/bench.db", args.cases, args.rounds)
     if args.postgres:
-        schema = f"bench_{uuid.uuid4().hex[:8]}"
-        admin = make_engine(args.postgres)
-        with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        try:
-            sep = "&" if "?" in args.postgres else "?"
-            run(
-                "postgres",
-                f"{args.postgres}{sep}options=-csearch_path%3D{schema}",
-                args.cases,
-                args.rounds,
-            )
-        finally:
-            with admin.begin() as conn:
-                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-            admin.dispose()
+        with temporary_schema(args.postgres, prefix="bench") as url:
+            run("postgres", url, args.cases, args.rounds)
 
 
 if __name__ == "__main__":

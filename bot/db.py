@@ -5,6 +5,7 @@ The schema changes only through Alembic (`migrate()` runs `alembic upgrade head`
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,7 +13,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
@@ -57,6 +58,23 @@ def alembic_config(url: str) -> Config:
 def migrate(url: str) -> None:
     """Bring the schema to the newest revision: the only way the schema changes."""
     command.upgrade(alembic_config(url), "head")
+
+
+@contextmanager
+def temporary_schema(base_url: str, *, prefix: str = "t") -> Iterator[str]:
+    """A throwaway Postgres schema (tests and benchmarks share one database): yields a URL whose
+    connections use it, and drops it afterwards."""
+    schema = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    admin = make_engine(base_url)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in base_url else "?"
+    try:
+        yield f"{base_url}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
 
 
 @contextmanager

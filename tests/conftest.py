@@ -6,7 +6,6 @@ from __future__ import annotations
 import ipaddress
 import os
 import socket
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from bot.db import make_engine, migrate
+from bot.db import make_engine, migrate, temporary_schema
 from bot.settings import Settings
 
 # -- no network but loopback -------------------------------------------------------------------
@@ -92,17 +91,9 @@ def pg_url() -> Iterator[str]:
     base = os.environ.get("TEST_DATABASE_URL")
     if not base:
         pytest.skip("TEST_DATABASE_URL is not set")
-    schema = f"t_{uuid.uuid4().hex[:10]}"
-    admin = make_engine(base)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in base else "?"
-    url = f"{base}{sep}options=-csearch_path%3D{schema}"
-    migrate(url)
-    yield url
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    with temporary_schema(base) as url:
+        migrate(url)
+        yield url
 
 
 @pytest.fixture

@@ -5,26 +5,8 @@ whatever the NLU model guesses today."""
 from __future__ import annotations
 
 from bot.policy import decide
-from nlu.spec import risk_level
-from nlu.types import Entity, IntentScore, Parse, Risk, RiskFlag
-
-
-def parse(
-    intent: str,
-    confidence: float = 0.9,
-    flags: tuple[tuple[str, str], ...] = (),
-    fallback: str | None = None,
-    entities: tuple[Entity, ...] = (),
-    text: str = "…",
-) -> Parse:
-    risk_flags = tuple(RiskFlag(name, trigger) for name, trigger in flags)
-    return Parse(
-        text=text,
-        intent=IntentScore(intent, confidence),
-        entities=entities,
-        risk=Risk(risk_level(intent, {f.name for f in risk_flags}), risk_flags),
-        fallback_reason=fallback,
-    )
+from nlu.types import Entity, Parse
+from tests.factories import make_parse as parse
 
 
 def says(p: Parse, context: dict[str, str] | None = None, **kw: bool) -> list[tuple[str, str]]:
