@@ -12,7 +12,7 @@ from bot import handoff
 from bot.cases import Case
 
 from . import views
-from .deps import ApiCtx, ApiDep
+from .deps import ApiCtx, ApiDep, visible_case
 
 router = APIRouter(prefix="/api", tags=["console"])
 
@@ -27,12 +27,7 @@ class CloseBody(BaseModel):
 
 
 def _case(ctx: ApiCtx, case_id: int) -> Case:
-    case = ctx.session.get(Case, case_id)
-    if case is None:
-        raise HTTPException(status_code=404, detail="no such case")
-    if not handoff.can_view(ctx.officer, case):
-        raise HTTPException(status_code=403, detail="not allowed for this officer")
-    return case
+    return visible_case(ctx.session, ctx.officer, case_id)
 
 
 def _run(ctx: ApiCtx, case_id: int, action: Callable[[], Any]) -> dict[str, Any]:

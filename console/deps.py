@@ -14,7 +14,8 @@ from urllib.parse import quote
 from fastapi import Depends, HTTPException, Request
 from sqlmodel import Session
 
-from bot.cases import Officer
+from bot import handoff
+from bot.cases import Case, Officer
 from bot.db import session_scope
 from bot.officers import officer_for_token
 from bot.settings import Settings
@@ -135,3 +136,13 @@ def api_ctx(request: Request, session: SessionDep) -> ApiCtx:
 
 
 ApiDep = Annotated[ApiCtx, Depends(api_ctx)]
+
+
+def visible_case(session: Session, officer: Officer, case_id: int) -> Case:
+    """The case, if this officer may see it: 404 when there is none, 403 for another team's."""
+    case = session.get(Case, case_id)
+    if case is None:
+        raise HTTPException(status_code=404, detail="no such case")
+    if not handoff.can_view(officer, case):
+        raise HTTPException(status_code=403, detail="not allowed for this officer")
+    return case

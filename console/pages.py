@@ -25,7 +25,7 @@ from bot.models import Contact, Conversation, utcnow
 from bot.officers import AccountError, authenticate, get_officer, set_password
 
 from . import charts, stats, views
-from .deps import FormCtx, PageCtx, SessionDep, get_settings_dep, request_lang
+from .deps import FormCtx, PageCtx, SessionDep, get_settings_dep, request_lang, visible_case
 from .i18n import OUTCOME_LABELS, PRIORITY_LABELS, STATUS_LABELS, label, translator
 from .security import (
     LANG_COOKIE,
@@ -233,12 +233,7 @@ def queue_page(
 
 
 def _visible_case(ctx: Any, case_id: int) -> Case:
-    case = ctx.session.get(Case, case_id)
-    if case is None:
-        raise HTTPException(status_code=404, detail="no such case")
-    if not handoff.can_view(ctx.officer, case):
-        raise HTTPException(status_code=403, detail="not your team's case")
-    return case
+    return visible_case(ctx.session, ctx.officer, case_id)
 
 
 @router.get("/cases/{case_id}", response_class=HTMLResponse)
