@@ -55,5 +55,10 @@ def build_parser(
     if backend == "rasa":
         from nlu.rasa_backend import RasaParser
 
-        return RasaParser.from_env(rasa_url, trained.language_identifier, gazetteer=gazetteer)
+        return RasaParser.from_env(
+            rasa_url,
+            trained.language_identifier,
+            gazetteer=gazetteer,
+            flag_model=trained.flag_model,
+        )
     raise ValueError(f"unknown NLU backend {backend!r} (expected 'local' or 'rasa')")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,6 +26,8 @@ class _Block:
     idf: FloatArray
     sublinear: bool
     weights: FloatArray  # (n_features, n_classes)
+    #: Whether an n-gram may span two words (word n-grams; char_wb n-grams never do).
+    spans_words: bool = True
 
 
 class SparseLinear:
@@ -45,6 +47,7 @@ class SparseLinear:
                     np.asarray(v.idf_, dtype=np.float64),
                     bool(v.sublinear_tf),
                     np.ascontiguousarray(weights[offset : offset + n]),
+                    spans_words=v.analyzer != "char_wb",
                 )
             )
             offset += n
@@ -53,6 +56,32 @@ class SparseLinear:
         self.blocks = tuple(blocks)
         self.intercept = np.asarray(intercept, dtype=np.float64)
 
+    def feature_terms(self, block: _Block, text: str) -> dict[str, FloatArray]:
+        """Each n-gram of `text` in one block and its term of the scores (its normalised
+        TF-IDF value times its weights): the pieces `scores` adds up, for explaining them."""
+        counts = Counter(t for t in block.analyze(text) if t in block.vocabulary)
+        if not counts:
+            return {}
+        grams = list(counts)
+        idx = np.fromiter((block.vocabulary[t] for t in grams), dtype=np.intp, count=len(grams))
+        vals = self._values(block, idx, counts.values())
+        terms = vals[:, None] * block.weights[idx]
+        return dict(zip(grams, terms, strict=True))
+
+    @staticmethod
+    def _values(block: _Block, idx: NDArray[np.intp], counts: Iterable[int]) -> FloatArray:
+        """Normalised TF-IDF values of the n-grams at `idx` with these counts."""
+        tf = np.fromiter(
+            ((1.0 + math.log(c)) if block.sublinear else float(c) for c in counts),
+            dtype=np.float64,
+            count=len(idx),
+        )
+        vals: FloatArray = tf * block.idf[idx]
+        norm = math.sqrt(float(vals @ vals))
+        if norm > 0:
+            vals /= norm
+        return vals
+
     def scores(self, text: str) -> FloatArray:
         total = self.intercept.copy()
         for b in self.blocks:
@@ -60,16 +89,7 @@ class SparseLinear:
             if not counts:
                 continue
             idx = np.fromiter((b.vocabulary[t] for t in counts), dtype=np.intp, count=len(counts))
-            tf = np.fromiter(
-                ((1.0 + math.log(c)) if b.sublinear else float(c) for c in counts.values()),
-                dtype=np.float64,
-                count=len(counts),
-            )
-            vals = tf * b.idf[idx]
-            norm = math.sqrt(float(vals @ vals))
-            if norm > 0:
-                vals /= norm
-            total += vals @ b.weights[idx]
+            total += self._values(b, idx, counts.values()) @ b.weights[idx]
         return total
 
 

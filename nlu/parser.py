@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from nlu.entities import EntityExtractor, Gazetteer
 from nlu.fallback import FallbackClassifier
+from nlu.flag_model import FlagModel
 from nlu.langid import LanguageIdentifier
 from nlu.model import TrainedModel
 from nlu.normalize import Normaliser
@@ -24,11 +25,12 @@ class Enricher:
         *,
         normaliser: Normaliser | None = None,
         gazetteer: Gazetteer | None = None,
+        flag_model: FlagModel | None = None,
     ) -> None:
         self.normaliser = normaliser or Normaliser()
         self.language_identifier = language_identifier
         self.entities = EntityExtractor()
-        self.risk = RiskDetector()
+        self.risk = RiskDetector(flag_model=flag_model)
         self.fallback = FallbackClassifier()
         self.gazetteer = gazetteer
 
@@ -48,7 +50,10 @@ class LocalParser:
     ) -> None:
         self.model = model
         self.enricher = Enricher(
-            model.language_identifier, normaliser=normaliser, gazetteer=gazetteer
+            model.language_identifier,
+            normaliser=normaliser,
+            gazetteer=gazetteer,
+            flag_model=model.flag_model,
         )
 
     def parse(self, text: str, *, language_hint: str | None = None) -> Parse:

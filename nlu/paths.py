@@ -9,6 +9,8 @@ from typing import Final
 DATA_DIR: Final = Path(__file__).resolve().parent / "data"
 LEXICON_FILE: Final = DATA_DIR / "lexicon.yml"
 RISK_LEXICON_FILE: Final = DATA_DIR / "risk_lexicon.yml"
+#: Reports of each risk flag and hard negatives, for the learnt flag model (nlu.flag_model).
+RISK_EXAMPLES_GLOB: Final = "risk_examples*.yml"
 ENTITY_LEXICON_FILE: Final = DATA_DIR / "entities.yml"
 LANGUAGE_WORDS_FILE: Final = DATA_DIR / "language_words.yml"
 BHINNEKA_FILE: Final = DATA_DIR / "bhinneka-langid.tsv"
@@ -23,3 +25,7 @@ def default_model_path() -> Path:
 
 def training_files() -> list[Path]:
     return sorted(DATA_DIR.glob(TRAINING_GLOB))
+
+
+def risk_example_files() -> list[Path]:
+    return sorted(DATA_DIR.glob(RISK_EXAMPLES_GLOB))

@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 
 from nlu.entities import Gazetteer
+from nlu.flag_model import FlagModel
 from nlu.langid import LanguageIdentifier
 from nlu.parser import RANKING_LENGTH, Enricher
 from nlu.spec import INTENTS
@@ -34,9 +35,10 @@ class RasaParser:
         language_identifier: LanguageIdentifier,
         *,
         gazetteer: Gazetteer | None = None,
+        flag_model: FlagModel | None = None,
     ) -> None:
         self.client = client
-        self.enricher = Enricher(language_identifier, gazetteer=gazetteer)
+        self.enricher = Enricher(language_identifier, gazetteer=gazetteer, flag_model=flag_model)
 
     @classmethod
     def from_env(
@@ -46,6 +48,7 @@ class RasaParser:
         *,
         gazetteer: Gazetteer | None = None,
         transport: httpx.BaseTransport | None = None,
+        flag_model: FlagModel | None = None,
     ) -> RasaParser:
         url = rasa_url or os.environ.get("RASA_URL")
         if not url:
@@ -53,7 +56,7 @@ class RasaParser:
         client = httpx.Client(
             base_url=url.rstrip("/"), timeout=TIMEOUT_SECONDS, transport=transport
         )
-        return cls(client, language_identifier, gazetteer=gazetteer)
+        return cls(client, language_identifier, gazetteer=gazetteer, flag_model=flag_model)
 
     def close(self) -> None:
         self.client.close()

@@ -5,6 +5,8 @@ A flag is raised for a report of an actual situation. It is not raised when the 
 ("apa ciri calo yang suka tahan paspor?", "apa boleh agen tahan paspor pekerja?", "kalau paspor
 ditahan ...") or when the message tells a story about strangers ("ada berita TKW dikurung") or an
 acquaintance's past ("tetangga dulu pernah dikurung majikan, makanya sy mau lewat jalur resmi").
+Behind the rules, a learnt model (nlu.flag_model) raises the flags they miss; its flags pass the
+same question, condition and story checks (negation it learnt from its hard negatives).
 The level comes from the flags and the intent, or from the flags alone when the classifier is
 unsure (nlu.fallback). Every flag keeps the words that raised it, and every escalation (level high
 or urgent) is logged with its reason.
@@ -21,6 +23,7 @@ from typing import Any
 
 import yaml
 
+from nlu.flag_model import EVIDENCE_WORDS, NEGATIVE_INTENTS, FlagModel, FlagScore, WordWeight
 from nlu.normalize import Normalised
 from nlu.paths import RISK_LEXICON_FILE
 from nlu.spec import FALLBACK_INTENT, RISK_FLAGS, level_at_least, risk_level
@@ -39,6 +42,9 @@ CLASSIFIER_FLAGS = {"lost_contact": "lost_contact"}
 #: Without a cue word of its flag (risk_lexicon.yml `context.intent_cues`), the intent must be this
 #: sure to add the flag: "beta pung kaka su satu taun di malaysia" alone tells no lost contact.
 CLASSIFIER_FLAG_SURE = 0.85
+#: A classifier this sure of an information intent makes a model-only flag need MODEL_FLAG_SURE.
+INFO_INTENT_SURE = 0.5
+MODEL_FLAG_SURE = 0.9
 #: Words that join two statements; they end an "if" condition that follows a statement.
 _COORDINATORS = frozenset({"dan", "and", "lalu", "terus", "kemudian", "then", "ais"})
 #: Words that report what someone said; a condition right after them is that person's terms.
@@ -62,6 +68,8 @@ _REPORTED_SPEECH = frozenset(
 )
 #: How many tokens before "kalau" a reporting word may stand ("agen bilang ke saya kalau ...").
 REPORTED_SPEECH_WINDOW = 3
+#: The pattern of the stand-in rule a model flag is checked as (it never matches anything).
+_NEVER = re.compile(r"(?!)")
 _CLAUSE_BREAKS = {".", ",", ";", "!", "?", "tapi", "but", "namun", "padahal", "sedangkan", ":"}
 
 
@@ -110,6 +118,8 @@ class RiskLexicon:
     intent_cues: dict[str, re.Pattern[str]]
     #: Words of a plan already set; with them an "if" clause of the message is a report.
     plan: re.Pattern[str] | None = None
+    #: Words that cannot carry a flag of the learnt model alone (who, where, when).
+    model_generic: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls, path: Path = RISK_LEXICON_FILE) -> RiskLexicon:
@@ -144,6 +154,7 @@ class RiskLexicon:
             past=_phrase_regex(ctx["past"]),
             intent_cues={k: _phrase_regex(v) for k, v in (ctx.get("intent_cues") or {}).items()},
             plan=_phrase_regex(ctx["plan"]) if ctx.get("plan") else None,
+            model_generic=frozenset(str(w) for w in ctx.get("model_generic") or ()),
         )
 
 
@@ -180,8 +191,11 @@ def _is_minor_birth_year(year: int, today: date | None = None) -> bool:
 class RiskDetector:
     """Flags and level of one message; see the module docstring for what cancels a flag."""
 
-    def __init__(self, lexicon: RiskLexicon | None = None) -> None:
+    def __init__(
+        self, lexicon: RiskLexicon | None = None, flag_model: FlagModel | None = None
+    ) -> None:
         self.lexicon = lexicon or RiskLexicon.load()
+        self.flag_model = flag_model
 
     def _cancel_reason(
         self, norm: str, start: int, end: int, rule: Rule, clauses: list[_Clause], story: bool
@@ -222,6 +236,35 @@ class RiskDetector:
                 return "story about others"
         return None
 
+    def _is_telling(self, word: str) -> bool:
+        """Whether a word can carry a model flag: not who, where or when."""
+        lex = self.lexicon
+        return not (
+            word in lex.model_generic
+            or lex.first_person.fullmatch(word)
+            or lex.relatives.fullmatch(word)
+        )
+
+    def _model_negated(
+        self, score: FlagScore, evidence: list[WordWeight], clauses: list[_Clause]
+    ) -> str | None:
+        """Whether a negator shortly before one of the model's evidence words, in its clause,
+        negates the report: "paspor sy tidak ditahan", "majikan tidak pernah pukul". A negator
+        that is itself strong evidence is part of the report the model learnt ("tidak dikasih
+        makan", "sonde ada kabar") and negates nothing."""
+        negators = self.lexicon.negators
+        if any(w.word in negators for w in score.evidence):
+            return None
+        words = list(score.words)
+        for w in evidence:
+            clause = next((c for c in clauses if c.start <= w.start < c.end + 1), None)
+            lo = clause.start if clause else 0
+            at = words.index(w)
+            before = [b for b in words[max(0, at - NEGATION_WINDOW) : at] if b.start >= lo]
+            if any(b.word in negators for b in before):
+                return "negated"
+        return None
+
     def _in_condition(self, norm: str, cstart: int, start: int) -> bool:
         """Whether a match at `start` lies inside an "if" condition of its clause.
 
@@ -244,11 +287,16 @@ class RiskDetector:
             return False
         return not (_COORDINATORS & set(before[last.end() :].split()))
 
-    def flags(self, normalised: Normalised, original: str) -> list[RiskFlag]:
+    def flags(
+        self, normalised: Normalised, original: str, intent: IntentScore | None = None
+    ) -> list[RiskFlag]:
+        """Flags of the rules, then those the model adds (see `_model_flags` for how the
+        intent weighs in)."""
         norm = normalised.text
         clauses = _clauses(norm)
         story = self._tells_story(norm)
         found: dict[str, RiskFlag] = {}
+        explained: list[tuple[int, int]] = []  # spans of the text the rules read as a flag
         for rule in self.lexicon.rules:
             if rule.flag in found:
                 continue
@@ -263,8 +311,64 @@ class RiskDetector:
                 span = normalised.original_span(m.start(), m.end())
                 trigger = original[span[0] : span[1]] if span else m.group(0)
                 found[rule.flag] = RiskFlag(rule.flag, trigger, "lexicon")
+                explained.append((m.start(), m.end()))
                 break
+        if self.flag_model is not None:
+            model_flags = self._model_flags(
+                normalised, original, clauses, story, set(found), intent, explained
+            )
+            for flag in model_flags:
+                found[flag.name] = flag
         return list(found.values())
+
+    def _model_flags(
+        self,
+        normalised: Normalised,
+        original: str,
+        clauses: list[_Clause],
+        story: bool,
+        known: set[str],
+        intent: IntentScore | None,
+        explained: list[tuple[int, int]],
+    ) -> list[RiskFlag]:
+        """Flags the learnt model raises and the rules did not, located at their strongest
+        evidence word and kept only if that spot is no question, condition or story. When the
+        classifier is sure the message asks for information ("paspor beta su abis, mau bekin
+        baru": ask_passport), the model needs to be near certain: the words of a topic are
+        not a report of its danger. Nor does a model flag count whose strongest word lies in
+        words a rule already read as another flag ("umurnya dinaikkan" is fake_documents, not
+        also underage)."""
+        assert self.flag_model is not None
+        norm = normalised.text
+        info = (
+            intent is not None
+            and intent.name in NEGATIVE_INTENTS
+            and intent.confidence >= INFO_INTENT_SURE
+        )
+        if not (self.lexicon.first_person.search(norm) or self.lexicon.relatives.search(norm)):
+            return []  # a flag is raised for the writer's or a relative's situation
+        out: list[RiskFlag] = []
+        for score in self.flag_model.raised(norm, skip=known):
+            evidence = [w for w in score.support if self._is_telling(w.word)][:EVIDENCE_WORDS]
+            if not evidence or (info and score.probability < MODEL_FLAG_SURE):
+                continue
+            top = evidence[0]
+            if any(a <= top.start < b for a, b in explained):
+                log.debug("model flag %s: %r already read by a rule", score.name, top.word)
+                continue
+            why = self._model_negated(score, evidence, clauses)
+            rule = Rule(score.name, _NEVER, negated_form=True)
+            why = why or self._cancel_reason(norm, top.start, top.end, rule, clauses, story)
+            if why:
+                log.debug("model flag %s (%.2f) not raised: %s", score.name, score.probability, why)
+                continue
+            words = []
+            for w in evidence:
+                span = normalised.original_span(w.start, w.end)
+                words.append(original[span[0] : span[1]] if span else w.word)
+            trigger = f"{', '.join(words)} (model {score.probability:.2f})"
+            out.append(RiskFlag(score.name, trigger, "model"))
+        return out
 
     def assess(
         self,
@@ -277,7 +381,7 @@ class RiskDetector:
         nlu.fallback), its intent does not set the level: the flags alone do, so a weak
         "emergency" guess cannot make a job offer urgent (the policy asks "are you in danger?"
         for a weakly guessed handoff intent with no risk words)."""
-        flags = self.flags(normalised, original)
+        flags = self.flags(normalised, original, intent)
         names = {f.name for f in flags}
         implied = CLASSIFIER_FLAGS.get(intent.name)
         if (

@@ -14,6 +14,7 @@ from nlu.parser import LocalParser
 def test_saved_model_parses_like_the_trained_one(local_parser: LocalParser, tmp_path: Path) -> None:
     path = nlu_model.save(local_parser.model, tmp_path / "m.joblib")
     reloaded = LocalParser(nlu_model.load(path))
+    assert reloaded.model.flag_model is not None
     for text in ["beta mau pi karja di Malaysia, kermana?", "pspor sy d tahan agen"]:
         assert reloaded.parse(text) == local_parser.parse(text)
 
