@@ -87,14 +87,18 @@ def _phrase_regex(phrases: list[str]) -> re.Pattern[str]:
 
 def _with_possessive(phrases: list[str]) -> re.Pattern[str]:
     """Phrases with an optional possessive and kin ("my neighbour's daughter", "anak tetangga
-    saya"), so that neither is read as the writer or the writer's relative."""
+    saya", Kupang Malay "tetangga pung nona"), so that neither is read as the writer or the
+    writer's relative."""
     alts = sorted((re.escape(str(p).lower()) for p in phrases), key=len, reverse=True)
     core = r"(?<![\w'])(?:" + "|".join(alts) + ")"
-    kin = r"(?:anak|adik|kakak|suami|istri|son|daughter|sister|brother|husband|wife|child|kid)"
+    kin = (
+        r"(?:anak|adik|kakak|suami|istri|nona|nyong|ana|son|daughter|sister|brother|husband|wife"
+        r"|child|kid)"
+    )
     return re.compile(
         rf"(?:\b{kin} (?:dari |of )?)?(?:\b(?:my|our|the) )?"
         + core
-        + rf"(?:'s {kin})?(?: (?:saya|kami|aku|kita|my|our))?(?![\w'])"
+        + rf"(?:'s {kin}| punya {kin})?(?: (?:saya|kami|aku|kita|my|our))?(?![\w'])"
     )
 
 
@@ -120,6 +124,8 @@ class RiskLexicon:
     plan: re.Pattern[str] | None = None
     #: Words that cannot carry a flag of the learnt model alone (who, where, when).
     model_generic: frozenset[str] = frozenset()
+    #: Verbs after which a negator is a refusal ("tidak dikasih makan"), not a negation.
+    refusals: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls, path: Path = RISK_LEXICON_FILE) -> RiskLexicon:
@@ -155,6 +161,7 @@ class RiskLexicon:
             intent_cues={k: _phrase_regex(v) for k, v in (ctx.get("intent_cues") or {}).items()},
             plan=_phrase_regex(ctx["plan"]) if ctx.get("plan") else None,
             model_generic=frozenset(str(w) for w in ctx.get("model_generic") or ()),
+            refusals=frozenset(str(w) for w in ctx.get("refusals") or ()),
         )
 
 
@@ -250,8 +257,9 @@ class RiskDetector:
     ) -> str | None:
         """Whether a negator shortly before one of the model's evidence words, in its clause,
         negates the report: "paspor sy tidak ditahan", "majikan tidak pernah pukul". A negator
-        that is itself strong evidence is part of the report the model learnt ("tidak dikasih
-        makan", "sonde ada kabar") and negates nothing."""
+        that is itself strong evidence is part of the report the model learnt ("sonde ada
+        kabar"), and one that opens a refusal ("tidak mau kasih kembali paspor") is what the
+        report says; neither negates anything."""
         negators = self.lexicon.negators
         if any(w.word in negators for w in score.evidence):
             return None
@@ -260,10 +268,20 @@ class RiskDetector:
             clause = next((c for c in clauses if c.start <= w.start < c.end + 1), None)
             lo = clause.start if clause else 0
             at = words.index(w)
-            before = [b for b in words[max(0, at - NEGATION_WINDOW) : at] if b.start >= lo]
-            if any(b.word in negators for b in before):
-                return "negated"
+            for j in range(max(0, at - NEGATION_WINDOW), at):
+                if (
+                    words[j].start >= lo
+                    and words[j].word in negators
+                    and not self._refuses(words, j)
+                ):
+                    return "negated"
         return None
+
+    def _refuses(self, words: list[WordWeight], at: int) -> bool:
+        """Whether the negator at `at` opens a refusal: a refusal verb right after it, or after
+        one more word ("tidak mau kasih", "sonde pernah dikasih")."""
+        following = [w.word for w in words[at + 1 : at + 3]]
+        return any(word in self.lexicon.refusals for word in following)
 
     def _in_condition(self, norm: str, cstart: int, start: int) -> bool:
         """Whether a match at `start` lies inside an "if" condition of its clause.
