@@ -233,12 +233,15 @@ class RiskDetector:
             in_story = self._tells_story(ctext)
             # In the story's own clause a bare kin word is the story's ("berita anak umur 15
             # dari Sumba"); it is the writer's relative only beside the writer ("anak saya").
-            relative = bool(lex.relatives.search(ctext))
+            # Acquaintances with their kin and possessive ("anak tetangga kami") are neither the
+            # writer nor the writer's relative.
+            own = lex.others.sub(" ", ctext)
+            relative = bool(lex.relatives.search(own))
             if in_story:
-                teller_out = lex.stranger.sub(" ", ctext)  # "saya baca berita" is the reader
+                teller_out = lex.stranger.sub(" ", own)  # "saya baca berita" is the reader
                 keeps = relative and bool(lex.first_person.search(teller_out))
             else:
-                keeps = relative or personal
+                keeps = relative or bool(lex.first_person.search(own))
             if not keeps:
                 return "story about others"
         return None

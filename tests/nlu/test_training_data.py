@@ -91,6 +91,11 @@ KNOWN_COINCIDENCES = frozenset(
         "kasi liat menu dolo",
         "ini dijawab otomatis ya?",  # nlu_blind2.yml, written without seeing the training data
         "nomor pengaduan bp2mi brp?",  # nlu_blind6.yml, likewise
+        # nlu_blind10.yml, written blind: the thank-you phrases listed in facts.md §4.2 (Uab Meto,
+        # Manggarai), and a question any married applicant asks.
+        "nek seun banit",
+        "wali di'a kraeng",
+        "beta su kawin, musti bawa buku nikah ko?",
     }
 )
 
