@@ -42,6 +42,8 @@ CLASSIFIER_FLAGS = {"lost_contact": "lost_contact"}
 #: Without a cue word of its flag (risk_lexicon.yml `context.intent_cues`), the intent must be this
 #: sure to add the flag: "beta pung kaka su satu taun di malaysia" alone tells no lost contact.
 CLASSIFIER_FLAG_SURE = 0.85
+#: Intents that escalate by themselves; told of strangers only, they are not trusted to.
+STORY_SENSITIVE_INTENTS = frozenset({"emergency", "lost_contact"})
 #: A classifier this sure of an information intent makes a model-only flag need MODEL_FLAG_SURE.
 INFO_INTENT_SURE = 0.5
 MODEL_FLAG_SURE = 0.9
@@ -96,7 +98,7 @@ def _with_possessive(phrases: list[str]) -> re.Pattern[str]:
         r"|child|kid)"
     )
     return re.compile(
-        rf"(?:\b{kin} (?:dari |of )?)?(?:\b(?:my|our|the) )?"
+        rf"(?:\b{kin} (?:dari |of )?)?(?:\b(?:my|our|the|her|his|their) )?"
         + core
         + rf"(?:'s {kin}| punya {kin})?(?: (?:saya|kami|aku|kita|my|our))?(?![\w'])"
     )
@@ -126,6 +128,8 @@ class RiskLexicon:
     model_generic: frozenset[str] = frozenset()
     #: Verbs after which a negator is a refusal ("tidak dikasih makan"), not a negation.
     refusals: frozenset[str] = frozenset()
+    #: Words saying a lost contact is over ("sudah ada kabar lagi").
+    resolved: re.Pattern[str] | None = None
 
     @classmethod
     def load(cls, path: Path = RISK_LEXICON_FILE) -> RiskLexicon:
@@ -162,6 +166,7 @@ class RiskLexicon:
             plan=_phrase_regex(ctx["plan"]) if ctx.get("plan") else None,
             model_generic=frozenset(str(w) for w in ctx.get("model_generic") or ()),
             refusals=frozenset(str(w) for w in ctx.get("refusals") or ()),
+            resolved=_phrase_regex(ctx["resolved"]) if ctx.get("resolved") else None,
         )
 
 
@@ -246,11 +251,27 @@ class RiskDetector:
                 return "story about others"
         return None
 
+    def _contact_resolved(self, norm: str) -> bool:
+        """Whether the message says a lost contact is over ("ternyata hpnya rusak, sudah kabar
+        lagi"): a relief to hear, not a case to open."""
+        return self.lexicon.resolved is not None and bool(self.lexicon.resolved.search(norm))
+
+    def _only_about_others(self, norm: str) -> bool:
+        """Whether the message tells a story (news, hearsay, the next village) and, once the
+        story's own words and the acquaintances are set aside, names neither the writer nor a
+        relative: "I read in the news about girls trapped in scam compounds"."""
+        lex = self.lexicon
+        if not self._tells_story(norm):
+            return False
+        rest = lex.others.sub(" ", lex.stranger.sub(" ", norm))
+        return not (lex.first_person.search(rest) or lex.relatives.search(rest))
+
     def _is_telling(self, word: str) -> bool:
-        """Whether a word can carry a model flag: not who, where or when."""
+        """Whether a word can carry a model flag: not who, where or when, nor a bare "no"."""
         lex = self.lexicon
         return not (
             word in lex.model_generic
+            or word in lex.negators
             or lex.first_person.fullmatch(word)
             or lex.relatives.fullmatch(word)
         )
@@ -334,11 +355,19 @@ class RiskDetector:
                 found[rule.flag] = RiskFlag(rule.flag, trigger, "lexicon")
                 explained.append((m.start(), m.end()))
                 break
+        if "lost_contact" in found and self._contact_resolved(norm):
+            log.debug("risk lost_contact not raised: the message says contact is back")
+            del found["lost_contact"]
+            known_done = {"lost_contact"}
+        else:
+            known_done = set()
         if self.flag_model is not None:
             model_flags = self._model_flags(
-                normalised, original, clauses, story, set(found), intent, explained
+                normalised, original, clauses, story, set(found) | known_done, intent, explained
             )
             for flag in model_flags:
+                if flag.name == "lost_contact" and self._contact_resolved(norm):
+                    continue
                 found[flag.name] = flag
         return list(found.values())
 
@@ -411,11 +440,18 @@ class RiskDetector:
             and intent.confidence >= CLASSIFIER_FLAG_CONFIDENCE
             and not self._message_is_general(normalised.text)
             and self._has_cue(implied, normalised.text, intent.confidence)
+            and not self._contact_resolved(normalised.text)
         ):
             flags.append(
                 RiskFlag(implied, f"intent {intent.name} ({intent.confidence:.2f})", "classifier")
             )
             names.add(implied)
+        if (
+            not fallback_reason
+            and intent.name in STORY_SENSITIVE_INTENTS
+            and self._only_about_others(normalised.text)
+        ):
+            fallback_reason = "a story about others, not the writer or a relative"
         level_intent = FALLBACK_INTENT if fallback_reason else intent.name
         level = risk_level(level_intent, frozenset(names))
         if fallback_reason and level != risk_level(intent.name, frozenset(names)):
