@@ -64,7 +64,7 @@ class LocalParser:
         else:
             ranking = [IntentScore("out_of_scope", 0.0)]
         top = ranking[0]
-        fallback_reason = en.fallback.reason(text, ranking)
+        fallback_reason = en.fallback.reason(text, ranking) or en.risk.distrust(normalised, top)
         return Parse(
             text=text,
             intent=top,

@@ -84,7 +84,9 @@ class RasaParser:
             e for e in ours if not any(r.start < e.end and e.start < r.end for r in rasa_entities)
         ]
         top = ranking[0]
-        fallback_reason = rasa_failure or en.fallback.reason(text, ranking)
+        fallback_reason = (
+            rasa_failure or en.fallback.reason(text, ranking) or en.risk.distrust(normalised, top)
+        )
         return Parse(
             text=text,
             intent=top,

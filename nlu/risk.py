@@ -251,6 +251,16 @@ class RiskDetector:
                 return "story about others"
         return None
 
+    def distrust(self, normalised: Normalised, intent: IntentScore) -> str | None:
+        """Why the classifier's intent must not escalate by itself, or None. An emergency or
+        lost_contact guess for a message that only tells of others ("I read in the news about
+        girls trapped in scam compounds, how do people get pulled in?") is treated like an
+        unsure guess: the level comes from the flags, and the policy asks the user whether they
+        are in danger instead of paging an officer."""
+        if intent.name in STORY_SENSITIVE_INTENTS and self._only_about_others(normalised.text):
+            return "a story about others, not the writer or a relative"
+        return None
+
     def _contact_resolved(self, norm: str) -> bool:
         """Whether the message says a lost contact is over ("ternyata hpnya rusak, sudah kabar
         lagi"): a relief to hear, not a case to open."""
@@ -446,12 +456,6 @@ class RiskDetector:
                 RiskFlag(implied, f"intent {intent.name} ({intent.confidence:.2f})", "classifier")
             )
             names.add(implied)
-        if (
-            not fallback_reason
-            and intent.name in STORY_SENSITIVE_INTENTS
-            and self._only_about_others(normalised.text)
-        ):
-            fallback_reason = "a story about others, not the writer or a relative"
         level_intent = FALLBACK_INTENT if fallback_reason else intent.name
         level = risk_level(level_intent, frozenset(names))
         if fallback_reason and level != risk_level(intent.name, frozenset(names)):

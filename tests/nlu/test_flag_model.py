@@ -111,3 +111,30 @@ def test_training_set_keeps_rule_labelled_reports_and_leaves_out_the_rest() -> N
     assert own[norm("paspor saya ditahan agen di kupang")] == {"passport_withheld"}
     assert own[norm("berapa biaya resmi ke hongkong")] == frozenset()
     assert norm("pokoknya sy bingung skali kaka") not in texts
+
+
+def test_a_refusal_to_give_back_is_a_report_not_a_negation(
+    tiny_model: FlagModel, model_only: RiskDetector
+) -> None:
+    tiny_model.threshold = 0.0  # the context checks alone decide
+    try:
+        refusal = _flags(model_only, "bos sy tidak mau kasih kembali paspor sy")
+        negation = _flags(model_only, "bos sy tidak simpan paspor sy")
+    finally:
+        tiny_model.threshold = THRESHOLD
+    assert refusal["passport_withheld"][1] == "model"
+    assert "passport_withheld" not in negation
+
+
+def test_a_model_flag_needs_the_writer_or_a_relative(model_only: RiskDetector) -> None:
+    assert _flags(model_only, "bos simpan paspor dari awal") == {}
+
+
+def test_a_bare_negator_carries_no_model_flag(tiny_model: FlagModel) -> None:
+    lexicon = dataclasses.replace(RiskLexicon.load(), rules=())
+    detector = RiskDetector(lexicon, flag_model=tiny_model)
+    tiny_model.threshold = 0.0  # whatever the model says, "tidak" alone is no evidence
+    try:
+        assert _flags(detector, "tidak, sy sdh 20 thn") == {}
+    finally:
+        tiny_model.threshold = THRESHOLD

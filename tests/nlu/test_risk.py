@@ -618,3 +618,64 @@ def test_rules_alone_raise_nothing_where_the_model_is_known_to_err(
     normalised = Normaliser().normalise(text)
     assert rules.flags(normalised, text) == []
     assert local_parser.parse(text).risk.level == "medium"
+
+
+def _rule_flags(text: str) -> set[str]:
+    return {f.name for f in RiskDetector().flags(Normaliser().normalise(text), text)}
+
+
+def test_a_lost_contact_that_is_over_raises_no_flag() -> None:
+    assert "lost_contact" not in _rule_flags(
+        "kemarin adik sy di malaysia tdk ada kabar, ternyata hpnya rusak, sdh ada kabar lagi"
+    )
+    assert "lost_contact" in _rule_flags("adik sy di malaysia sdh 2 bulan tdk ada kabar")
+
+
+def test_the_writers_own_dying_battery_is_no_lost_contact() -> None:
+    assert _rule_flags("udah dulu ya kak, hp sy mau mati, nanti sambung") == set()
+    assert "lost_contact" in _rule_flags("suami sy di sabah, hp nya mati terus sejak juni")
+
+
+def test_someone_holding_their_own_papers_is_not_withheld() -> None:
+    assert _rule_flags("does my sister need a birth certificate? she has KTP and KK") == set()
+    assert _rule_flags("adik sy di taiwan baik, paspor dia pegang sendiri") == set()
+    assert "passport_withheld" in _rule_flags("the agency still has my passport")
+    assert "passport_withheld" in _rule_flags("SPONSOR BAWA PASPOR KAMI SEMUA, SY GK PEGANG APA2")
+
+
+def test_held_until_a_ransom_is_paid_is_confinement() -> None:
+    assert "confinement_abuse" in _rule_flags(
+        "kakak sy di kamboja, bos minta tebusan 20 juta baru dia dilepas pulang"
+    )
+
+
+def test_a_trip_that_is_not_official_tells_the_route_not_a_recruiter() -> None:
+    flags = _rule_flags("bapa sy dulu pergi tidak resmi ke malaysia, sekarang sakit di sana")
+    assert "unlicensed_recruiter" not in flags
+
+
+def test_acquaintances_kin_in_hearsay_are_not_the_writers_relatives() -> None:
+    assert (
+        _rule_flags("tetangga pung nona dipukul majikan di sabah, beta dengar dengar sa") == set()
+    )
+    assert (
+        _rule_flags("anak tetangga kami katanya dipukul majikan, sy dengar dengar dr pasar")
+        == set()
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "distrusted"),
+    [
+        (
+            "I saw on the news that girls from Sumba were trapped, how does it happen?",
+            True,
+        ),
+        ("tolong kak, adik sy dikurung majikan di malaysia", False),
+    ],
+)
+def test_an_emergency_guess_for_a_story_about_others_does_not_escalate_by_itself(
+    text: str, distrusted: bool
+) -> None:
+    reason = RiskDetector().distrust(Normaliser().normalise(text), IntentScore("emergency", 0.8))
+    assert (reason is not None) is distrusted
