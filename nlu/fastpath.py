@@ -8,8 +8,9 @@ plumbing; the parse budget is 5 ms at p99 for everything. This computes exactly 
 from __future__ import annotations
 
 import math
-from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+import threading
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,6 +29,50 @@ class _Block:
     weights: FloatArray  # (n_features, n_classes)
     #: Whether an n-gram may span two words (word n-grams; char_wb n-grams never do).
     spans_words: bool = True
+    #: The analyser's settings: blocks with equal settings cut a text into the same n-grams.
+    signature: tuple[object, ...] = ()
+
+    def count(self, text: str) -> Counter[str]:
+        """The n-grams of `text` with their counts, shared by every block that cuts text the
+        same way (the intent classifier and the flag model read the same normalised text).
+        The caller must not change the Counter."""
+        return _count_ngrams(self.signature, text, self.analyze)
+
+
+#: Texts and words whose n-gram counts are kept: a parse reads one text with three models, and
+#: explaining a flag cuts each word (common words recur from message to message).
+_COUNT_CACHE_SIZE = 4096
+_counted: OrderedDict[tuple[tuple[object, ...], str], Counter[str]] = OrderedDict()
+_counted_lock = threading.Lock()
+
+
+def _count_ngrams(
+    signature: tuple[object, ...], text: str, analyze: Callable[[str], list[str]]
+) -> Counter[str]:
+    if not signature:
+        return Counter(analyze(text))
+    key = (signature, text)
+    with _counted_lock:
+        hit = _counted.get(key)
+        if hit is not None:
+            _counted.move_to_end(key)
+            return hit
+    counts = Counter(analyze(text))
+    with _counted_lock:
+        _counted[key] = counts
+        if len(_counted) > _COUNT_CACHE_SIZE:
+            _counted.popitem(last=False)
+    return counts
+
+
+def _signature(v: TfidfVectorizer) -> tuple[object, ...]:
+    params = v.get_params()
+    keys = ("analyzer", "ngram_range", "lowercase", "token_pattern", "preprocessor", "tokenizer")
+    if callable(params.get("analyzer")) or params.get("preprocessor") or params.get("tokenizer"):
+        return ()  # custom callables: no safe way to tell two apart
+    settings = [(k, params.get(k)) for k in keys]
+    settings += [("strip_accents", params.get("strip_accents")), ("stop_words", "default")]
+    return tuple(settings)
 
 
 class SparseLinear:
@@ -48,6 +93,7 @@ class SparseLinear:
                     bool(v.sublinear_tf),
                     np.ascontiguousarray(weights[offset : offset + n]),
                     spans_words=v.analyzer != "char_wb",
+                    signature=_signature(v),
                 )
             )
             offset += n
@@ -59,23 +105,37 @@ class SparseLinear:
     def feature_terms(self, block: _Block, text: str) -> dict[str, FloatArray]:
         """Each n-gram of `text` in one block and its term of the scores (its normalised
         TF-IDF value times its weights): the pieces `scores` adds up, for explaining them."""
-        counts = Counter(t for t in block.analyze(text) if t in block.vocabulary)
-        if not counts:
+        grams, idx, counts = self._known(block, text)
+        if not grams:
             return {}
-        grams = list(counts)
-        idx = np.fromiter((block.vocabulary[t] for t in grams), dtype=np.intp, count=len(grams))
-        vals = self._values(block, idx, counts.values())
-        terms = vals[:, None] * block.weights[idx]
+        terms = self._values(block, idx, counts)[:, None] * block.weights[idx]
         return dict(zip(grams, terms, strict=True))
 
     @staticmethod
-    def _values(block: _Block, idx: NDArray[np.intp], counts: Iterable[int]) -> FloatArray:
-        """Normalised TF-IDF values of the n-grams at `idx` with these counts."""
-        tf = np.fromiter(
-            ((1.0 + math.log(c)) if block.sublinear else float(c) for c in counts),
-            dtype=np.float64,
-            count=len(idx),
+    def _known(block: _Block, text: str) -> tuple[list[str], NDArray[np.intp], FloatArray]:
+        """The n-grams of `text` the block knows, their columns and their counts. Counting
+        every n-gram in C first and looking up each distinct one once is what keeps a long
+        story inside the parse budget."""
+        vocabulary = block.vocabulary
+        grams: list[str] = []
+        columns: list[int] = []
+        counts: list[int] = []
+        for gram, count in block.count(text).items():
+            column = vocabulary.get(gram)
+            if column is not None:
+                grams.append(gram)
+                columns.append(column)
+                counts.append(count)
+        return (
+            grams,
+            np.asarray(columns, dtype=np.intp),
+            np.asarray(counts, dtype=np.float64),
         )
+
+    @staticmethod
+    def _values(block: _Block, idx: NDArray[np.intp], counts: FloatArray) -> FloatArray:
+        """Normalised TF-IDF values of the n-grams at `idx` with these counts."""
+        tf = 1.0 + np.log(counts) if block.sublinear else counts
         vals: FloatArray = tf * block.idf[idx]
         norm = math.sqrt(float(vals @ vals))
         if norm > 0:
@@ -85,11 +145,9 @@ class SparseLinear:
     def scores(self, text: str) -> FloatArray:
         total = self.intercept.copy()
         for b in self.blocks:
-            counts = Counter(t for t in b.analyze(text) if t in b.vocabulary)
-            if not counts:
-                continue
-            idx = np.fromiter((b.vocabulary[t] for t in counts), dtype=np.intp, count=len(counts))
-            total += self._values(b, idx, counts.values()) @ b.weights[idx]
+            grams, idx, counts = self._known(b, text)
+            if grams:
+                total += self._values(b, idx, counts) @ b.weights[idx]
         return total
 
 

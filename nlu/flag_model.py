@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -206,18 +205,20 @@ class FlagModel:
         probs = _sigmoid(self._scorer.scores(without_numbers(normalised_text)))
         return {f: float(p) for f, p in zip(self.flags, probs, strict=True)}
 
-    def raised(self, normalised_text: str, skip: Iterable[str] = ()) -> list[FlagScore]:
+    def raised(
+        self, normalised_text: str, skip: Iterable[str] = (), floor: float | None = None
+    ) -> list[FlagScore]:
         """The flags at or over the threshold, except those in `skip` (already raised by the
-        rules), each with its evidence words."""
+        rules), each with its evidence words. `floor` raises the threshold for this call (an
+        information question needs the model near certain)."""
         text = without_numbers(normalised_text)
         if not text.strip() or not self.flags:
             return []
         logits = self._scorer.scores(text)
         probs = _sigmoid(logits)
         known = set(skip)
-        hits = [
-            i for i, p in enumerate(probs) if p >= self.threshold and self.flags[i] not in known
-        ]
+        bar = max(self.threshold, floor or 0.0)
+        hits = [i for i, p in enumerate(probs) if p >= bar and self.flags[i] not in known]
         if not hits:
             return []
         tokens = _tokens(text)
@@ -234,43 +235,44 @@ class FlagModel:
             for i in hits
         ]
 
-    def _word_shares(self, text: str, words: list[str]) -> list[FloatArray]:
-        """Each word's share of every flag's score (without the intercept).
+    def _word_shares(self, text: str, words: list[str]) -> FloatArray:
+        """Each word's share of every flag's score (without the intercept), one row a word.
 
         The score is a sum over n-gram features; a feature's term goes to the words it was
         cut from (split evenly over its occurrences, a two-word n-gram half to each word).
-        One pass over the features instead of re-scoring the text once per word: the parse
-        budget is 5 ms at p99, and long stories have fifty words.
+        One pass over the features and one matrix product, instead of re-scoring the text once
+        per word: the parse budget is 5 ms at p99, and long stories have fifty words.
         """
-        n_flags = len(self.flags)
-        shares = [np.zeros(n_flags) for _ in words]
+        shares = np.zeros((len(words), len(self.flags)))
         for block in self._scorer.blocks:
             terms = self._scorer.feature_terms(block, text)
             if not terms:
                 continue
-            pieces: list[Counter[str]] = [Counter(block.analyze(w)) for w in words]
-            totals: Counter[str] = Counter()
-            for c in pieces:
-                totals.update(c)
-            spans: list[Counter[str]] = []
-            pairs = itertools.pairwise(range(len(words))) if block.spans_words else ()
-            for left, right in pairs:
-                joined = Counter(block.analyze(f"{words[left]} {words[right]}"))
-                joined.subtract(pieces[left])
-                joined.subtract(pieces[right])
-                span = Counter({g: k for g, k in joined.items() if k > 0})
-                totals.update(span)
-                spans.append(span)
+            column = {gram: j for j, gram in enumerate(terms)}
+            # (word, feature column, occurrences owned): a two-word n-gram owns half of one
+            # occurrence in each of its words.
+            owned: list[tuple[int, int, float]] = []
+            pieces = [block.count(w) for w in words]
             for i, counts in enumerate(pieces):
-                for gram, k in counts.items():
-                    if gram in terms:
-                        shares[i] += terms[gram] * (k / totals[gram])
-            for i, span in enumerate(spans):
-                for gram, k in span.items():
-                    if gram in terms:
-                        half = terms[gram] * (k / totals[gram]) / 2
-                        shares[i] += half
-                        shares[i + 1] += half
+                owned.extend((i, column[g], float(k)) for g, k in counts.items() if g in column)
+            if block.spans_words:
+                for left, right in itertools.pairwise(range(len(words))):
+                    joined = block.count(f"{words[left]} {words[right]}")
+                    for g, k in joined.items():
+                        j = column.get(g)
+                        if j is None:
+                            continue
+                        k_span = k - pieces[left].get(g, 0) - pieces[right].get(g, 0)
+                        if k_span > 0:
+                            owned.append((left, j, k_span / 2))
+                            owned.append((right, j, k_span / 2))
+            if not owned:
+                continue
+            rows, cols, amounts = (np.asarray(x) for x in zip(*owned, strict=True))
+            totals = np.bincount(cols, weights=amounts, minlength=len(column))
+            owner = np.zeros((len(words), len(column)))
+            np.add.at(owner, (rows, cols), amounts / totals[cols])
+            shares += owner @ np.stack(list(terms.values()))
         return shares
 
 

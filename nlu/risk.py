@@ -408,9 +408,10 @@ class RiskDetector:
         if not (self.lexicon.first_person.search(norm) or self.lexicon.relatives.search(norm)):
             return []  # a flag is raised for the writer's or a relative's situation
         out: list[RiskFlag] = []
-        for score in self.flag_model.raised(norm, skip=known):
+        floor = MODEL_FLAG_SURE if info else None
+        for score in self.flag_model.raised(norm, skip=known, floor=floor):
             evidence = [w for w in score.support if self._is_telling(w.word)][:EVIDENCE_WORDS]
-            if not evidence or (info and score.probability < MODEL_FLAG_SURE):
+            if not evidence:
                 continue
             top = evidence[0]
             if any(a <= top.start < b for a, b in explained):

@@ -82,7 +82,11 @@ def test_entity_report_counts_annotated_entities(local_parser: LocalParser) -> N
 #: escalation recall on its first run (0.897, recorded in its header); it passes now because its
 #: misses were fixed by category (lexicon rules, new phrasings), so here it guards against
 #: regressions rather than proving generalisation.
-UNSEEN = [HELD_OUT.parent / "nlu_unseen2.yml", HELD_OUT.parent / "nlu_unseen3.yml"]
+UNSEEN = [
+    HELD_OUT.parent / "nlu_unseen2.yml",
+    HELD_OUT.parent / "nlu_unseen3.yml",
+    HELD_OUT.parent / "nlu_blind12.yml",  # met every floor on its first, blind run
+]
 
 
 @pytest.mark.parametrize("path", UNSEEN, ids=lambda p: p.name)
@@ -93,3 +97,17 @@ def test_later_unseen_sets_meet_targets(local_parser: LocalParser, path: Path) -
     assert summary["escalation_recall"] >= TARGETS["escalation_recall"]
     assert summary["false_escalation_rate"] <= TARGETS["false_escalation_rate_max"]
     assert summary["language_accuracy_core"] >= TARGETS["language_accuracy_core"]
+
+
+#: Every blind set, first-run figures in its header. Their errors guided fixes by category, so
+#: today's figures are no estimate of unseen text; this guards the safety figures they reached
+#: against a change that quietly loses escalations (the floor is the lowest of them today).
+BLIND = sorted(HELD_OUT.parent.glob("nlu_blind*.yml"))
+BLIND_ESCALATION_RECALL_FLOOR = 0.97
+
+
+@pytest.mark.parametrize("path", BLIND, ids=lambda p: p.name)
+def test_blind_sets_keep_their_escalations(local_parser: LocalParser, path: Path) -> None:
+    summary = evaluate(local_parser, load_test_file(path)).summary
+    assert summary["escalation_recall"] >= BLIND_ESCALATION_RECALL_FLOOR
+    assert summary["false_escalation_rate"] <= TARGETS["false_escalation_rate_max"]
