@@ -679,3 +679,25 @@ def test_an_emergency_guess_for_a_story_about_others_does_not_escalate_by_itself
 ) -> None:
     reason = RiskDetector().distrust(Normaliser().normalise(text), IntentScore("emergency", 0.8))
     assert (reason is not None) is distrusted
+
+
+@pytest.mark.parametrize("name", ["risk_lexicon.yml", "lexicon.yml", "entities.yml"])
+def test_lexicon_files_have_no_repeated_keys(name: str) -> None:
+    """YAML keeps the last of two equal keys without a word, which silently drops rules."""
+    import yaml
+
+    from nlu.paths import DATA_DIR
+
+    repeated: list[str] = []
+
+    class StrictLoader(yaml.SafeLoader):
+        pass
+
+    def mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[object, object]:
+        keys = [loader.construct_object(k) for k, _ in node.value]
+        repeated.extend(str(k) for k in keys if keys.count(k) > 1)
+        return loader.construct_mapping(node)
+
+    StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, mapping)
+    yaml.load((DATA_DIR / name).read_text(encoding="utf-8"), Loader=StrictLoader)
+    assert repeated == []
