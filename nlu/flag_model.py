@@ -38,9 +38,11 @@ from nlu.spec import LANGUAGES, RISK_FLAGS
 
 #: Inverse regularisation of each binary model.
 C_VALUE = 8.0
-#: A flag is raised when its probability reaches this (chosen on the training data's
-#: cross-validation and the tuned-on test sets; see bench/nlu.py --flag-thresholds).
-THRESHOLD = 0.6
+#: A flag is raised when its probability reaches this. Chosen on the tuned-on evaluation sets
+#: (blind 1-14, dev, held-out): 0.5 against 0.6 caught 2 more escalations for 1 more false one
+#: in about 2,900 messages, and recall beats precision here; 0.4 cost 5 false escalations for
+#: 3 more. bench/nlu.py --flag-thresholds gives the cross-validated view on the corpus.
+THRESHOLD = 0.5
 #: How many words a model flag names as its evidence.
 EVIDENCE_WORDS = 3
 
