@@ -70,6 +70,11 @@ _REPORTED_SPEECH = frozenset(
 )
 #: How many tokens before "kalau" a reporting word may stand ("agen bilang ke saya kalau ...").
 REPORTED_SPEECH_WINDOW = 3
+#: An adult's age stated in the message ("umur asli 19", "my niece is 19", "25 tahun").
+_ADULT_AGE = re.compile(
+    r"\b(?:umur|usia|age|aged|is|im|i'm|sudah|baru|asli)\s+(?:1[89]|[2-6]\d)\b"
+    r"|\b(?:1[89]|[2-6]\d)\s*(?:tahun|thn|th|years?|yrs?|y/o)\b"
+)
 #: The pattern of the stand-in rule a model flag is checked as (it never matches anything).
 _NEVER = re.compile(r"(?!)")
 _CLAUSE_BREAKS = {".", ",", ";", "!", "?", "tapi", "but", "namun", "padahal", "sedangkan", ":"}
@@ -395,7 +400,9 @@ class RiskDetector:
         evidence word and kept only if that spot is no question, condition or story. When the
         classifier is sure the message asks for information ("paspor beta su abis, mau bekin
         baru": ask_passport), the model needs to be near certain: the words of a topic are
-        not a report of its danger. Nor does a model flag count whose strongest word lies in
+        not a report of its danger. A model's underage gives way to an adult age the message
+        states, and its lost_contact needs a word of lost contact (as the classifier's does).
+        Nor does a model flag count whose strongest word lies in
         words a rule already read as another flag ("umurnya dinaikkan" is fake_documents, not
         also underage)."""
         assert self.flag_model is not None
@@ -409,10 +416,15 @@ class RiskDetector:
             return []  # a flag is raised for the writer's or a relative's situation
         out: list[RiskFlag] = []
         floor = MODEL_FLAG_SURE if info else None
+        adult = bool(_ADULT_AGE.search(norm))
         for score in self.flag_model.raised(norm, skip=known, floor=floor):
             evidence = [w for w in score.support if self._is_telling(w.word)][:EVIDENCE_WORDS]
             if not evidence:
                 continue
+            if score.name == "underage" and adult:
+                continue  # the rules read the age given ("umur asli 19"): it is an adult's
+            if not self._has_cue(score.name, norm, score.probability):
+                continue  # a relative abroad is not by itself lost (intent_cues)
             top = evidence[0]
             if any(a <= top.start < b for a, b in explained):
                 log.debug("model flag %s: %r already read by a rule", score.name, top.word)

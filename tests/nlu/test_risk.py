@@ -701,3 +701,18 @@ def test_lexicon_files_have_no_repeated_keys(name: str) -> None:
     StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, mapping)
     yaml.load((DATA_DIR / name).read_text(encoding="utf-8"), Loader=StrictLoader)
     assert repeated == []
+
+
+def test_a_relative_not_reachable_for_months_is_lost_contact() -> None:
+    assert "lost_contact" in _rule_flags("my sister in Johor has not been reachable since May")
+    assert "lost_contact" in _rule_flags("suami sy di sabah belum bisa dihubungi 3 bulan")
+
+
+def test_the_person_who_arranges_everything_is_an_individual_recruiter() -> None:
+    assert "unlicensed_recruiter" in _rule_flags(
+        "sy mau ke malaysia lewat pontianak, yg atur semua ibu Martha dr kupang"
+    )
+
+
+def test_tetun_words_for_being_kept_indoors_reach_the_rules() -> None:
+    assert "confinement_abuse" in _rule_flags("ajuda, patraun la bele ha'u sai husi uma")
