@@ -24,26 +24,27 @@ from nlu.types import IntentScore
 C_VALUE = 20.0
 
 
-def build_pipeline() -> Pipeline:
-    features = FeatureUnion(
+def ngram_features(word_ngrams: tuple[int, int] = (1, 1)) -> FeatureUnion:
+    """Character 2-5-grams within words plus word n-grams: the features of the intent classifier
+    and of the flag model (nlu.flag_model, which adds word bigrams: "tidak dibayar")."""
+    return FeatureUnion(
         [
-            (
-                "chars",
-                TfidfVectorizer(
-                    analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=1
-                ),
-            ),
+            ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)),
             (
                 "words",
                 TfidfVectorizer(
                     analyzer="word",
-                    ngram_range=(1, 1),
+                    ngram_range=word_ngrams,
                     sublinear_tf=True,
                     token_pattern=r"(?u)\b\w+\b",
                 ),
             ),
         ]
     )
+
+
+def build_pipeline() -> Pipeline:
+    features = ngram_features()
     model = LogisticRegression(C=C_VALUE, max_iter=2000, class_weight="balanced")
     return Pipeline([("features", features), ("model", model)])
 

@@ -28,13 +28,13 @@ from pathlib import Path
 
 import numpy as np
 import yaml
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion
 
+from nlu.classifier import ngram_features
 from nlu.fastpath import FloatArray, SparseLinear
 from nlu.paths import risk_example_files
-from nlu.spec import LANGUAGES, RISK_FLAGS
+from nlu.spec import INTENTS, LANGUAGES, RISK_FLAGS
 
 #: Inverse regularisation of each binary model.
 C_VALUE = 8.0
@@ -46,29 +46,12 @@ THRESHOLD = 0.5
 #: How many words a model flag names as its evidence.
 EVIDENCE_WORDS = 3
 
-#: Intents whose training examples ask for information or chat: negatives for every flag.
-NEGATIVE_INTENTS = frozenset(
-    {
-        "greet",
-        "goodbye",
-        "thanks",
-        "affirm",
-        "deny",
-        "bot_challenge",
-        "ask_menu",
-        "ask_procedure",
-        "ask_documents",
-        "ask_passport",
-        "ask_costs",
-        "ask_training",
-        "ask_jobs",
-        "ask_red_flags",
-        "ask_insurance",
-        "ask_contacts",
-        "ask_return",
-        "out_of_scope",
-    }
+#: Intents whose examples may report a danger; every other intent asks for information or chats,
+#: and its training examples are negatives for every flag.
+REPORTING_INTENTS = frozenset(
+    {"report_risk", "emergency", "lost_contact", "ask_rights", "check_agency", "request_human"}
 )
+NEGATIVE_INTENTS = frozenset(INTENTS) - REPORTING_INTENTS
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,20 +122,7 @@ class FlagScore:
 
 
 def build_features() -> FeatureUnion:
-    return FeatureUnion(
-        [
-            ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)),
-            (
-                "words",
-                TfidfVectorizer(
-                    analyzer="word",
-                    ngram_range=(1, 2),
-                    sublinear_tf=True,
-                    token_pattern=r"(?u)\b\w+\b",
-                ),
-            ),
-        ]
-    )
+    return ngram_features(word_ngrams=(1, 2))
 
 
 def _sigmoid(z: FloatArray) -> FloatArray:
