@@ -66,13 +66,18 @@ def _count_ngrams(
 
 
 def _signature(v: TfidfVectorizer) -> tuple[object, ...]:
+    """The settings that decide how a vectorizer cuts text, or () when they cannot be compared
+    (custom callables, a stop-word list): such a block counts for itself."""
     params = v.get_params()
-    keys = ("analyzer", "ngram_range", "lowercase", "token_pattern", "preprocessor", "tokenizer")
-    if callable(params.get("analyzer")) or params.get("preprocessor") or params.get("tokenizer"):
-        return ()  # custom callables: no safe way to tell two apart
-    settings = [(k, params.get(k)) for k in keys]
-    settings += [("strip_accents", params.get("strip_accents")), ("stop_words", "default")]
-    return tuple(settings)
+    keys = ("analyzer", "ngram_range", "lowercase", "token_pattern", "strip_accents", "stop_words")
+    custom = (params.get("preprocessor"), params.get("tokenizer"))
+    if callable(params.get("analyzer")) or any(custom) or not _plain(params.get("stop_words")):
+        return ()
+    return tuple((k, params.get(k)) for k in keys)
+
+
+def _plain(value: object) -> bool:
+    return value is None or isinstance(value, str)
 
 
 class SparseLinear:

@@ -89,8 +89,8 @@ def _load_flag_file(path: Path) -> list[FlagExample]:
 
 @dataclass(frozen=True, slots=True)
 class WordWeight:
-    """A word of the normalised text (with its offsets) and how much the flag's score falls
-    when the word is left out: positive when the word speaks for the flag."""
+    """A word of the normalised text (with its offsets) and its share of the flag's score (the
+    n-gram terms cut from it): positive when the word speaks for the flag."""
 
     word: str
     start: int
@@ -138,7 +138,6 @@ class FlagModel:
     flags: tuple[str, ...]
     weights: FloatArray  # (n_features, n_flags)
     intercept: FloatArray  # (n_flags,)
-    threshold: float = THRESHOLD
     _scorer: SparseLinear = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -180,16 +179,17 @@ class FlagModel:
     def raised(
         self, normalised_text: str, skip: Iterable[str] = (), floor: float | None = None
     ) -> list[FlagScore]:
-        """The flags at or over the threshold, except those in `skip` (already raised by the
-        rules), each with its evidence words. `floor` raises the threshold for this call (an
-        information question needs the model near certain)."""
+        """The flags at or over THRESHOLD, except those in `skip` (already raised by the rules),
+        each with its evidence words. `floor` raises the bar for this call (an information
+        question needs the model near certain). The bar is read here, not kept in the model
+        file, so a saved model follows the code's threshold."""
         text = without_numbers(normalised_text)
         if not text.strip() or not self.flags:
             return []
         logits = self._scorer.scores(text)
         probs = _sigmoid(logits)
         known = set(skip)
-        bar = max(self.threshold, floor or 0.0)
+        bar = max(THRESHOLD, floor or 0.0)
         hits = [i for i, p in enumerate(probs) if p >= bar and self.flags[i] not in known]
         if not hits:
             return []

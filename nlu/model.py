@@ -28,6 +28,7 @@ from nlu.paths import (
     risk_example_files,
     training_files,
 )
+from nlu.risk import RiskDetector
 from nlu.training_data import Example, load_training_examples
 
 log = logging.getLogger(__name__)
@@ -87,8 +88,8 @@ def train(
         "training_seconds": round(seconds, 3),
         "data_fingerprint": None if examples_given else data_fingerprint(),
         "trained_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "flag_examples": len(flag_texts),
     }
-    meta["flag_examples"] = len(flag_texts)
     return TrainedModel(classifier, langid, flag_model, meta)
 
 
@@ -105,8 +106,6 @@ def flag_training_set(
     examples of information intents as negatives, and the other intents' examples with the flags
     the lexicon rules find in them; a report_risk, emergency or lost_contact example in which they
     find none is left out (a report the rules miss is not a negative)."""
-    from nlu.risk import RiskDetector
-
     texts: list[str] = []
     labels: list[frozenset[str]] = []
     for fe in load_flag_examples():

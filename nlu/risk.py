@@ -370,19 +370,15 @@ class RiskDetector:
                 found[rule.flag] = RiskFlag(rule.flag, trigger, "lexicon")
                 explained.append((m.start(), m.end()))
                 break
-        if "lost_contact" in found and self._contact_resolved(norm):
-            log.debug("risk lost_contact not raised: the message says contact is back")
-            del found["lost_contact"]
-            known_done = {"lost_contact"}
-        else:
-            known_done = set()
+        skip = set(found)
+        if self._contact_resolved(norm):  # neither the rules' nor the model's lost_contact
+            if found.pop("lost_contact", None):
+                log.debug("risk lost_contact not raised: the message says contact is back")
+            skip.add("lost_contact")
         if self.flag_model is not None:
-            model_flags = self._model_flags(
-                normalised, original, clauses, story, set(found) | known_done, intent, explained
-            )
-            for flag in model_flags:
-                if flag.name == "lost_contact" and self._contact_resolved(norm):
-                    continue
+            for flag in self._model_flags(
+                normalised, original, clauses, story, skip, intent, explained
+            ):
                 found[flag.name] = flag
         return list(found.values())
 

@@ -8,7 +8,8 @@ import dataclasses
 import numpy as np
 import pytest
 
-from nlu.flag_model import THRESHOLD, FlagModel, load_flag_examples
+from nlu import flag_model
+from nlu.flag_model import FlagModel, load_flag_examples
 from nlu.model import flag_training_set
 from nlu.normalize import Normaliser
 from nlu.risk import RiskDetector, RiskLexicon
@@ -85,13 +86,12 @@ def test_a_flag_the_rules_raised_is_not_raised_again_by_the_model(
     assert found["passport_withheld"][1] == "lexicon"
 
 
-def test_word_shares_add_up_to_the_flag_score(tiny_model: FlagModel) -> None:
+def test_word_shares_add_up_to_the_flag_score(
+    tiny_model: FlagModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
     text = Normaliser()("bos sy simpan paspor sy dari awal, gaji jg belum dibayar")
-    tiny_model.threshold = 0.0  # every flag, to check every column
-    try:
-        scores = tiny_model.raised(text)
-    finally:
-        tiny_model.threshold = THRESHOLD
+    monkeypatch.setattr(flag_model, "THRESHOLD", 0.0)  # every flag, to check every column
+    scores = tiny_model.raised(text)
     logits = tiny_model._scorer.scores(text)
     for score in scores:
         i = tiny_model.flags.index(score.name)
@@ -114,14 +114,11 @@ def test_training_set_keeps_rule_labelled_reports_and_leaves_out_the_rest() -> N
 
 
 def test_a_refusal_to_give_back_is_a_report_not_a_negation(
-    tiny_model: FlagModel, model_only: RiskDetector
+    tiny_model: FlagModel, model_only: RiskDetector, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    tiny_model.threshold = 0.0  # the context checks alone decide
-    try:
-        refusal = _flags(model_only, "bos sy tidak mau kasih kembali paspor sy")
-        negation = _flags(model_only, "bos sy tidak simpan paspor sy")
-    finally:
-        tiny_model.threshold = THRESHOLD
+    monkeypatch.setattr(flag_model, "THRESHOLD", 0.0)  # the context checks alone decide
+    refusal = _flags(model_only, "bos sy tidak mau kasih kembali paspor sy")
+    negation = _flags(model_only, "bos sy tidak simpan paspor sy")
     assert refusal["passport_withheld"][1] == "model"
     assert "passport_withheld" not in negation
 
@@ -130,11 +127,10 @@ def test_a_model_flag_needs_the_writer_or_a_relative(model_only: RiskDetector) -
     assert _flags(model_only, "bos simpan paspor dari awal") == {}
 
 
-def test_a_bare_negator_carries_no_model_flag(tiny_model: FlagModel) -> None:
+def test_a_bare_negator_carries_no_model_flag(
+    tiny_model: FlagModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
     lexicon = dataclasses.replace(RiskLexicon.load(), rules=())
     detector = RiskDetector(lexicon, flag_model=tiny_model)
-    tiny_model.threshold = 0.0  # whatever the model says, "tidak" alone is no evidence
-    try:
-        assert _flags(detector, "tidak, sy sdh 20 thn") == {}
-    finally:
-        tiny_model.threshold = THRESHOLD
+    monkeypatch.setattr(flag_model, "THRESHOLD", 0.0)  # whatever it says, "tidak" is no evidence
+    assert _flags(detector, "tidak, sy sdh 20 thn") == {}
