@@ -49,23 +49,55 @@ class Normalised:
         return hit[0].start, hit[-1].end
 
 
+#: The lexicon section for tokens whose sense depends on the next word (see lexicon.yml).
+SENSES_SECTION = "senses_by_next_word"
+
+#: token -> list of (canonical form, next words that select it).
+Senses = dict[str, list[tuple[str, frozenset[str]]]]
+
+
 def load_lexicon(path: Path = LEXICON_FILE) -> dict[str, str]:
-    """All sections of the lexicon file merged into one token -> canonical map."""
+    """All plain sections of the lexicon file merged into one token -> canonical map."""
     doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     mapping: dict[str, str] = {}
     for section, entries in doc.items():
-        if section == "about":
+        if section in ("about", SENSES_SECTION):
             continue
         for key, value in (entries or {}).items():
             mapping[str(key).lower()] = str(value).lower()
     return mapping
 
 
+def load_senses(path: Path = LEXICON_FILE) -> Senses:
+    """Tokens read one way before some words only: "smp skrg" is "sampai sekarang", while "smp"
+    alone stays the school (SMP)."""
+    doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    senses: Senses = {}
+    for token, choices in (doc.get(SENSES_SECTION) or {}).items():
+        senses[str(token).lower()] = [
+            (str(form).lower(), frozenset(str(w).lower() for w in nexts))
+            for form, nexts in choices.items()
+        ]
+    return senses
+
+
 class Normaliser:
     """Lower-case, squeeze repeated letters, expand reduplication, apply the lexicon."""
 
-    def __init__(self, lexicon: dict[str, str] | None = None) -> None:
+    def __init__(self, lexicon: dict[str, str] | None = None, senses: Senses | None = None) -> None:
         self.lexicon = load_lexicon() if lexicon is None else lexicon
+        self.senses = (load_senses() if lexicon is None else {}) if senses is None else senses
+
+    def _sense(self, token: str, next_token: str | None) -> str | None:
+        """The canonical form `token` takes before `next_token`, if the lexicon gives one."""
+        if next_token is None:
+            return None
+        low = token.lower()
+        nxt = next_token.lower()
+        for form, nexts in self.senses.get(low, ()):
+            if nxt in nexts or self.canonical(nxt) in nexts:
+                return form
+        return None
 
     def canonical(self, token: str) -> str:
         low = token.lower().replace("’", "'")
@@ -90,8 +122,10 @@ class Normaliser:
         spans: list[tuple[int, int]] = []
         pieces: list[str] = []
         pos = 0
-        for m in _TOKEN.finditer(text):
-            norm = self.canonical(m.group(0))
+        matches = list(_TOKEN.finditer(text))
+        for i, m in enumerate(matches):
+            following = matches[i + 1].group(0) if i + 1 < len(matches) else None
+            norm = self._sense(m.group(0), following) or self.canonical(m.group(0))
             if not norm:
                 continue
             if pieces:

@@ -35,6 +35,8 @@ log = logging.getLogger(__name__)
 ADULT_AGE = 18
 #: How many tokens before a match a negator still negates it.
 NEGATION_WINDOW = 3
+#: How many words before a negator a purpose word ("biar", "so") may stand: "so that I don't".
+PURPOSE_WINDOW = 3
 #: The classifier adds a flag for these intents when it is at least this sure.
 CLASSIFIER_FLAG_CONFIDENCE = 0.5
 #: Intents whose report implies a flag (the lexicon may miss the words).
@@ -125,7 +127,8 @@ class RiskLexicon:
     #: Acquaintances with their possessive ("tetangga saya"), and past-time words.
     others: re.Pattern[str]
     past: re.Pattern[str]
-    #: Per implied flag, words that a report of it uses ("kabar", "hilang", "reach").
+    #: Per flag, words that a report of it uses ("kabar", "hilang", "reach"; "paspor", "ktp"),
+    #: needed by the classifier's implied flag and by the learnt model's flag unless very sure.
     intent_cues: dict[str, re.Pattern[str]]
     #: Words of a plan already set; with them an "if" clause of the message is a report.
     plan: re.Pattern[str] | None = None
@@ -135,6 +138,12 @@ class RiskLexicon:
     refusals: frozenset[str] = frozenset()
     #: Words saying a lost contact is over ("sudah ada kabar lagi").
     resolved: re.Pattern[str] | None = None
+    #: Who can open the consequence of an "if" ("kalo protes dong pukul"), and the words that
+    #: keep that consequence hypothetical ("nanti", "will", "?").
+    #: Words that open a purpose ("biar", "supaya", "so"): a negator after them is no denial.
+    purposes: frozenset[str] = frozenset()
+    consequent_actors: frozenset[str] = frozenset()
+    conditional_modals: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls, path: Path = RISK_LEXICON_FILE) -> RiskLexicon:
@@ -172,6 +181,9 @@ class RiskLexicon:
             model_generic=frozenset(str(w) for w in ctx.get("model_generic") or ()),
             refusals=frozenset(str(w) for w in ctx.get("refusals") or ()),
             resolved=_phrase_regex(ctx["resolved"]) if ctx.get("resolved") else None,
+            purposes=frozenset(str(w) for w in ctx.get("purposes") or ()),
+            consequent_actors=frozenset(str(w) for w in ctx.get("consequent_actors") or ()),
+            conditional_modals=frozenset(str(w) for w in ctx.get("conditional_modals") or ()),
         )
 
 
@@ -226,9 +238,8 @@ class RiskDetector:
             before = norm[cstart:start].split()[-NEGATION_WINDOW:]
             if lex.negators & (inside | set(before)):
                 return "negated"
-        if self._in_condition(norm, clause.start if clause else 0, start) and not self._has_plan(
-            norm
-        ):
+        cstart, cend = (clause.start, clause.end) if clause else (0, len(norm))
+        if self._in_condition(norm, cstart, start, cend) and not self._has_plan(norm):
             return "hypothetical"
         personal = bool(lex.first_person.search(ctext) or lex.relatives.search(ctext))
         if self._is_general(ctext) and not personal:
@@ -261,9 +272,12 @@ class RiskDetector:
         lost_contact guess for a message that only tells of others ("I read in the news about
         girls trapped in scam compounds, how do people get pulled in?") is treated like an
         unsure guess: the level comes from the flags, and the policy asks the user whether they
-        are in danger instead of paging an officer."""
+        are in danger instead of paging an officer. So is a lost_contact guess for a message
+        that says the contact is back ("bukan hilang kontak, anak saya sudah telepon tadi")."""
         if intent.name in STORY_SENSITIVE_INTENTS and self._only_about_others(normalised.text):
             return "a story about others, not the writer or a relative"
+        if intent.name == "lost_contact" and self._contact_resolved(normalised.text):
+            return "the message says the contact is back"
         return None
 
     def _contact_resolved(self, norm: str) -> bool:
@@ -312,9 +326,16 @@ class RiskDetector:
                     words[j].start >= lo
                     and words[j].word in negators
                     and not self._refuses(words, j)
+                    and not self._states_purpose(words, j)
                 ):
                     return "negated"
         return None
+
+    def _states_purpose(self, words: list[WordWeight], at: int) -> bool:
+        """Whether the negator at `at` belongs to a purpose ("paspor ditahan biar ga kabur",
+        "so I don't run away"): what was done to the worker, not a denial of it."""
+        before = {w.word for w in words[max(0, at - PURPOSE_WINDOW) : at]}
+        return bool(before & self.lexicon.purposes)
 
     def _refuses(self, words: list[WordWeight], at: int) -> bool:
         """Whether the negator at `at` opens a refusal: a refusal verb right after it, or after
@@ -322,7 +343,7 @@ class RiskDetector:
         following = [w.word for w in words[at + 1 : at + 3]]
         return any(word in self.lexicon.refusals for word in following)
 
-    def _in_condition(self, norm: str, cstart: int, start: int) -> bool:
+    def _in_condition(self, norm: str, cstart: int, start: int, cend: int | None = None) -> bool:
         """Whether a match at `start` lies inside an "if" condition of its clause.
 
         "kalau"/"if" governs what follows it, not what precedes it ("paspor ditahan agen kalau
@@ -338,11 +359,23 @@ class RiskDetector:
             return False
         last = hits[-1]
         lead = before[: last.start()].split()
+        between = before[last.end() :].split()
+        if self._is_habit(between, norm[start : len(norm) if cend is None else cend + 2]):
+            return False
         if not lead:
             return True
         if _REPORTED_SPEECH & set(lead[-REPORTED_SPEECH_WINDOW:]):
             return False
-        return not (_COORDINATORS & set(before[last.end() :].split()))
+        return not (_COORDINATORS & set(between))
+
+    def _is_habit(self, condition: list[str], consequence: str) -> bool:
+        """Whether the match opens the consequence of a habit: after "kalau" and what the writer
+        does, a new actor, and no modal or question mark up to the clause's end ("kalo protes
+        dong pukul"; not "kalau saya kabur nanti majikan pukul saya?")."""
+        lex = self.lexicon
+        if not any(w in lex.consequent_actors for w in condition[1:]):
+            return False
+        return not (lex.conditional_modals & set(condition + consequence.split()))
 
     def flags(
         self, normalised: Normalised, original: str, intent: IntentScore | None = None

@@ -31,3 +31,16 @@ def test_canonical_spans_point_back_to_the_original_words() -> None:
     span = norm.original_span(start, start + len("paspor saya"))
     assert span is not None
     assert text[span[0] : span[1]] == "pspor sy"
+
+
+def test_an_abbreviation_with_two_senses_takes_the_one_its_next_word_selects() -> None:
+    normalise = Normaliser()
+    assert normalise("smp skrg dia blm kabar") == "sampai sekarang dia belum kabar"
+    assert normalise("lulus smp thn lalu") == "lulus smp tahun lalu"
+    assert normalise("anak sy masih smp di kupang") == "anak saya masih smp di kupang"
+
+
+def test_senses_live_in_the_data_file() -> None:
+    normalise = Normaliser({}, senses={"xyz": [("paspor", frozenset({"saya"}))]})
+    assert normalise("xyz saya") == "paspor saya"
+    assert normalise("xyz dia") == "xyz dia"

@@ -716,3 +716,112 @@ def test_the_person_who_arranges_everything_is_an_individual_recruiter() -> None
 
 def test_tetun_words_for_being_kept_indoors_reach_the_rules() -> None:
     assert "confinement_abuse" in _rule_flags("ajuda, patraun la bele ha'u sai husi uma")
+
+
+def test_a_beating_that_follows_every_protest_is_a_report_not_a_hypothetical() -> None:
+    assert "confinement_abuse" in _rule_flags(
+        "beta ada di kapal su 8 bulan, kalo protes dong pukul"
+    )
+    assert "confinement_abuse" in _rule_flags("if i ask for my pay they hit me")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "kalau saya kabur nanti majikan pukul saya?",
+        "if i refuse will they beat me",
+        "kalau majikan pukul saya lapor ke mana",
+    ],
+)
+def test_a_feared_or_asked_about_beating_stays_hypothetical(text: str) -> None:
+    assert "confinement_abuse" not in _rule_flags(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "kapten sonde kasi turun ke darat, su 8 bulan di kapal",
+        "the captain never lets us go ashore",
+        "he doesn't let me leave the house",
+    ],
+)
+def test_crew_kept_on_board_or_a_worker_kept_inside_is_confinement(text: str) -> None:
+    assert "confinement_abuse" in _rule_flags(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "HKID sy disimpan majikan di lemari, sy ga boleh pegang sendiri",
+        "agen simpan permit sy",
+        "The recruiter in Kupang kept my brother's diploma and birth certificate as a guarantee",
+        "kontrak sy udh selesai tp majikan ga mau balikin paspor",
+    ],
+)
+def test_foreign_id_cards_permits_and_diplomas_held_are_passport_withheld(text: str) -> None:
+    assert "passport_withheld" in _rule_flags(text)
+
+
+def test_asking_the_office_for_a_person_to_visit_is_no_recruiter() -> None:
+    text = "kaka, ada orang yang bisa datang di rumah ko? beta pung mama sonde tau baca"
+    assert "unlicensed_recruiter" not in _rule_flags(text)
+    assert "unlicensed_recruiter" in _rule_flags(
+        "ada orang datang ke kampung ajak anak saya ke malaysia"
+    )
+
+
+def test_asking_how_to_send_money_home_is_no_fee() -> None:
+    assert _rule_flags("sy cuma mau tanya kirim uang lewat apa yg murah") == set()
+    assert "illegal_fees" in _rule_flags("agen suruh sy kirim uang 5 juta dulu")
+
+
+def test_a_journey_on_which_nobody_has_a_passport_is_non_procedural() -> None:
+    assert "non_procedural_route" in _rule_flags(
+        "we go by ship and then by car across to Malaysia, nobody has a passport"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sy liat di tiktok ada TKW dipukul majikan di Arab, ngeri. gmn cara supaya tdk kena?",
+        "i saw a video on facebook of a maid beaten by her employer, how do i avoid that?",
+    ],
+)
+def test_abuse_of_strangers_seen_on_social_media_raises_nothing(text: str) -> None:
+    assert _rule_flags(text) == set()
+
+
+def test_a_job_ad_seen_on_social_media_is_still_the_writers_offer() -> None:
+    text = "beta liat di FB ada lowongan di Kamboja, pake visa turis, beta su daftar"
+    assert "non_procedural_route" in _rule_flags(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "bukan hilang kontak kak, anak sy sdh telpon tadi. mau tanya kirim uang lewat apa",
+        "mama di Taiwan sempat 2 hari tdk ada kabar krn hp rusak, skrg sdh telpon lg, aman",
+    ],
+)
+def test_a_lost_contact_guess_for_a_contact_that_is_back_does_not_escalate_by_itself(
+    text: str,
+) -> None:
+    reason = RiskDetector().distrust(Normaliser().normalise(text), IntentScore("lost_contact", 0.8))
+    assert reason is not None
+
+
+def test_a_relative_still_silent_is_trusted_as_lost_contact() -> None:
+    text = "anak sy sudah 3 bulan tdk ada kabar, terakhir dia bilang mau pulang dari malaysia"
+    reason = RiskDetector().distrust(Normaliser().normalise(text), IntentScore("lost_contact", 0.9))
+    assert reason is None
+
+
+def test_papers_held_so_the_worker_does_not_run_away_keep_the_model_flag(
+    local_parser: LocalParser,
+) -> None:
+    parse = local_parser.parse(
+        "LPK tempat adik latihan nahan ijazah dan paspornya, katanya sbg jaminan biar ga kabur"
+    )
+    assert "passport_withheld" in parse.risk.flag_names
+    assert parse.risk.level == "high"
