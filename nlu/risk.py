@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -132,6 +132,9 @@ class RiskLexicon:
     intent_cues: dict[str, re.Pattern[str]]
     #: Words of a plan already set; with them an "if" clause of the message is a report.
     plan: re.Pattern[str] | None = None
+    #: Words telling that someone already made the writer an offer ("om yang ajak"): a plan
+    #: whose subject goes without saying.
+    offer_made: re.Pattern[str] | None = None
     #: Words that cannot carry a flag of the learnt model alone (who, where, when).
     model_generic: frozenset[str] = frozenset()
     #: Verbs after which a negator is a refusal ("tidak dikasih makan"), not a negation.
@@ -140,6 +143,8 @@ class RiskLexicon:
     resolved: re.Pattern[str] | None = None
     #: Who can open the consequence of an "if" ("kalo protes dong pukul"), and the words that
     #: keep that consequence hypothetical ("nanti", "will", "?").
+    #: Per flag, words that deny the learnt model's flag outright ("her own passport").
+    model_denials: dict[str, re.Pattern[str]] = field(default_factory=dict)
     #: Words that open a purpose ("biar", "supaya", "so"): a negator after them is no denial.
     purposes: frozenset[str] = frozenset()
     consequent_actors: frozenset[str] = frozenset()
@@ -178,10 +183,14 @@ class RiskLexicon:
             past=_phrase_regex(ctx["past"]),
             intent_cues={k: _phrase_regex(v) for k, v in (ctx.get("intent_cues") or {}).items()},
             plan=_phrase_regex(ctx["plan"]) if ctx.get("plan") else None,
+            offer_made=_phrase_regex(ctx["offer_made"]) if ctx.get("offer_made") else None,
             model_generic=frozenset(str(w) for w in ctx.get("model_generic") or ()),
             refusals=frozenset(str(w) for w in ctx.get("refusals") or ()),
             resolved=_phrase_regex(ctx["resolved"]) if ctx.get("resolved") else None,
             purposes=frozenset(str(w) for w in ctx.get("purposes") or ()),
+            model_denials={
+                k: _phrase_regex(v) for k, v in (ctx.get("model_denials") or {}).items()
+            },
             consequent_actors=frozenset(str(w) for w in ctx.get("consequent_actors") or ()),
             conditional_modals=frozenset(str(w) for w in ctx.get("conditional_modals") or ()),
         )
@@ -235,7 +244,7 @@ class RiskDetector:
         if not rule.negated_form:
             inside = set(norm[start:end].split())
             cstart = clause.start if clause else 0
-            before = norm[cstart:start].split()[-NEGATION_WINDOW:]
+            before = self._negation_window(norm[cstart:start].split())
             if lex.negators & (inside | set(before)):
                 return "negated"
         cstart, cend = (clause.start, clause.end) if clause else (0, len(norm))
@@ -331,6 +340,26 @@ class RiskDetector:
                     return "negated"
         return None
 
+    def _negation_window(self, before: list[str]) -> list[str]:
+        """The words before a match that can negate it: the last NEGATION_WINDOW, less a
+        negator that opens an "if" ("kalau tidak capai target dipukul" does not deny the
+        beating; the condition rules judge that clause)."""
+        window = before[-NEGATION_WINDOW:]
+        offset = len(before) - len(window)
+        lex = self.lexicon
+        kept = []
+        for i, word in enumerate(window):
+            at = offset + i
+            opens_condition = (
+                word in lex.negators
+                and at > 0
+                and lex.hypothetical.fullmatch(before[at - 1]) is not None
+                and at < len(before) - 1
+            )
+            if not opens_condition:
+                kept.append(word)
+        return kept
+
     def _states_purpose(self, words: list[WordWeight], at: int) -> bool:
         """Whether the negator at `at` belongs to a purpose ("paspor ditahan biar ga kabur",
         "so I don't run away"): what was done to the worker, not a denial of it."""
@@ -370,12 +399,22 @@ class RiskDetector:
 
     def _is_habit(self, condition: list[str], consequence: str) -> bool:
         """Whether the match opens the consequence of a habit: after "kalau" and what the writer
-        does, a new actor, and no modal or question mark up to the clause's end ("kalo protes
-        dong pukul"; not "kalau saya kabur nanti majikan pukul saya?")."""
+        does, a new actor (or, after a failing, the passive: "kalau tidak capai target
+        dipukul"), and no modal or question mark up to the clause's end ("kalo protes dong
+        pukul"; not "kalau saya kabur nanti majikan pukul saya?")."""
         lex = self.lexicon
-        if not any(w in lex.consequent_actors for w in condition[1:]):
+        told = consequence.split()
+        actor = any(w in lex.consequent_actors for w in condition[1:])
+        # "kalau tidak capai target dipukul": a failing that is punished, told in the passive.
+        punished = (
+            bool(condition)
+            and condition[0] in lex.negators
+            and told[:1] != []
+            and (told[0].startswith("di") and len(told[0]) > 4)
+        )
+        if not (actor or punished):
             return False
-        return not (lex.conditional_modals & set(condition + consequence.split()))
+        return not (lex.conditional_modals & set(condition + told))
 
     def flags(
         self, normalised: Normalised, original: str, intent: IntentScore | None = None
@@ -454,6 +493,9 @@ class RiskDetector:
                 continue  # the rules read the age given ("umur asli 19"): it is an adult's
             if not self._has_cue(score.name, norm, score.probability):
                 continue  # a relative abroad is not by itself lost (intent_cues)
+            denial = self.lexicon.model_denials.get(score.name)
+            if denial is not None and denial.search(norm):
+                continue  # "she keeps her own passport"
             top = evidence[0]
             if any(a <= top.start < b for a, b in explained):
                 log.debug("model flag %s: %r already read by a rule", score.name, top.word)
@@ -523,6 +565,8 @@ class RiskDetector:
         """Whether the writer or a relative states a plan already set: then "kalau ..., bisa ko?"
         asks about that plan, and its words are a report."""
         lex = self.lexicon
+        if lex.offer_made is not None and lex.offer_made.search(norm):
+            return True
         if lex.plan is None or not lex.plan.search(norm):
             return False
         return bool(lex.first_person.search(norm) or lex.relatives.search(norm))

@@ -825,3 +825,68 @@ def test_papers_held_so_the_worker_does_not_run_away_keep_the_model_flag(
     )
     assert "passport_withheld" in parse.risk.flag_names
     assert parse.risk.level == "high"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "PT itu resmi ko sonde? dong pegang beta pung ade pung KTP deng ijazah asli su dua bulan",
+        "my brother already gave him his KTP and he hasn't returned it",
+        "where do I report the man who took my brother's passport?",
+    ],
+)
+def test_papers_held_a_few_words_away_or_not_returned_are_passport_withheld(text: str) -> None:
+    assert "passport_withheld" in _rule_flags(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The agency has been great, pays on time, she keeps her own passport. Is the licence real?",
+        "my employer lets me keep my passport but my friend's employer does not, is that allowed",
+        "my employer in HK gave my passport back and pays on time, can I ask for holiday pay?",
+    ],
+)
+def test_papers_that_are_the_workers_own_or_given_back_raise_no_passport_flag(
+    local_parser: LocalParser, text: str
+) -> None:
+    assert "passport_withheld" not in flags(local_parser, text)
+
+
+def test_a_manggarai_no_news_is_lost_contact() -> None:
+    assert "lost_contact" in _rule_flags(
+        "kraeng, nana daku ngo Malaysia thn 2019, toe manga kabar sampai leso ho'o"
+    )
+
+
+def test_a_beating_for_missing_a_target_is_a_report_and_a_feared_one_is_not() -> None:
+    assert "confinement_abuse" in _rule_flags(
+        "disuruh tipu org lewat hp, kalau tdk capai target dipukul"
+    )
+    assert _rule_flags("kalau tidak bayar dipukul?") == set()
+
+
+def test_an_if_question_about_an_offer_already_made_is_a_report() -> None:
+    text = "perlu paspor ko kalo lewat nunukan? om yg ajak bilang sonde usah, naik perahu sa"
+    assert "non_procedural_route" in _rule_flags(text)
+    assert "non_procedural_route" not in _rule_flags("kalau lewat nunukan perlu paspor?")
+
+
+def test_going_with_a_friend_who_arranges_it_is_an_unlicensed_recruiter() -> None:
+    assert "unlicensed_recruiter" in _rule_flags(
+        "beta pung ana nona mau iko dia pung tamang yg karja di Sabah"
+    )
+    assert "unlicensed_recruiter" not in _rule_flags(
+        "my cousin is stuck in a compound, he messaged from a friend's phone"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The recruiter told my mum to say she's going to a wedding in Surabaya",
+        "He says she just gets on a boat to Nunukan and he sorts out the rest",
+    ],
+)
+def test_lying_about_a_wedding_or_a_boat_to_a_crossing_point_is_non_procedural(text: str) -> None:
+    assert "non_procedural_route" in _rule_flags(text)
