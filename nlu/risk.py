@@ -143,6 +143,9 @@ class RiskLexicon:
     resolved: re.Pattern[str] | None = None
     #: Who can open the consequence of an "if" ("kalo protes dong pukul"), and the words that
     #: keep that consequence hypothetical ("nanti", "will", "?").
+    #: Per flag, words that deny a flag outright, the rules' and the model's ("tunggu sampai
+    #: umur 18").
+    denials: dict[str, re.Pattern[str]] = field(default_factory=dict)
     #: Per flag, words that deny the learnt model's flag outright ("her own passport").
     model_denials: dict[str, re.Pattern[str]] = field(default_factory=dict)
     #: Words that open a purpose ("biar", "supaya", "so"): a negator after them is no denial.
@@ -188,6 +191,7 @@ class RiskLexicon:
             refusals=frozenset(str(w) for w in ctx.get("refusals") or ()),
             resolved=_phrase_regex(ctx["resolved"]) if ctx.get("resolved") else None,
             purposes=frozenset(str(w) for w in ctx.get("purposes") or ()),
+            denials={k: _phrase_regex(v) for k, v in (ctx.get("denials") or {}).items()},
             model_denials={
                 k: _phrase_regex(v) for k, v in (ctx.get("model_denials") or {}).items()
             },
@@ -250,7 +254,8 @@ class RiskDetector:
         cstart, cend = (clause.start, clause.end) if clause else (0, len(norm))
         if self._in_condition(norm, cstart, start, cend) and not self._has_plan(norm):
             return "hypothetical"
-        personal = bool(lex.first_person.search(ctext) or lex.relatives.search(ctext))
+        own_words = lex.others.sub(" ", ctext)  # "anak sekolah", "tetangga saya" are not kin
+        personal = bool(lex.first_person.search(own_words) or lex.relatives.search(own_words))
         if self._is_general(ctext) and not personal:
             return "general question"
         if lex.others.search(ctext) and lex.past.search(ctext):
@@ -282,12 +287,35 @@ class RiskDetector:
         girls trapped in scam compounds, how do people get pulled in?") is treated like an
         unsure guess: the level comes from the flags, and the policy asks the user whether they
         are in danger instead of paging an officer. So is a lost_contact guess for a message
-        that says the contact is back ("bukan hilang kontak, anak saya sudah telepon tadi")."""
+        that says the contact is back ("bukan hilang kontak, anak saya sudah telepon tadi") or
+        that has no word of silence at all ("can a 17 year old go abroad?"), unless very sure,
+        and an emergency guess for a message that names abuse only to deny it."""
         if intent.name in STORY_SENSITIVE_INTENTS and self._only_about_others(normalised.text):
             return "a story about others, not the writer or a relative"
         if intent.name == "lost_contact" and self._contact_resolved(normalised.text):
             return "the message says the contact is back"
+        if intent.name == "emergency" and self._danger_denied(normalised.text):
+            return "the message denies the danger it names"
+        if intent.name in CLASSIFIER_FLAGS and not self._has_cue(
+            CLASSIFIER_FLAGS[intent.name], normalised.text, intent.confidence
+        ):
+            return "no word of a lost contact in the message"
         return None
+
+    def _danger_denied(self, norm: str) -> bool:
+        """Whether the message names abuse only to deny it ("majikan sonde pernah pukul dia, cuma
+        suka marah"): a confinement rule matches, and every match is negated."""
+        clauses = _clauses(norm)
+        matched = False
+        for rule in self.lexicon.rules:
+            if rule.flag != "confinement_abuse" or rule.negated_form:
+                continue
+            for m in rule.regex.finditer(norm):
+                matched = True
+                why = self._cancel_reason(norm, m.start(), m.end(), rule, clauses, False)
+                if why != "negated":
+                    return False
+        return matched
 
     def _contact_resolved(self, norm: str) -> bool:
         """Whether the message says a lost contact is over ("ternyata hpnya rusak, sudah kabar
@@ -443,6 +471,11 @@ class RiskDetector:
                 explained.append((m.start(), m.end()))
                 break
         skip = set(found)
+        for denied, denial in self.lexicon.denials.items():
+            if denial.search(norm):  # "tunggu sampai umur 18": neither the rules' nor the model's
+                if found.pop(denied, None):
+                    log.debug("risk %s not raised: the message denies it", denied)
+                skip.add(denied)
         if self._contact_resolved(norm):  # neither the rules' nor the model's lost_contact
             if found.pop("lost_contact", None):
                 log.debug("risk lost_contact not raised: the message says contact is back")

@@ -890,3 +890,64 @@ def test_going_with_a_friend_who_arranges_it_is_an_unlicensed_recruiter() -> Non
 )
 def test_lying_about_a_wedding_or_a_boat_to_a_crossing_point_is_non_procedural(text: str) -> None:
     assert "non_procedural_route" in _rule_flags(text)
+
+
+def test_a_tetun_cry_that_she_is_not_fed_is_confinement() -> None:
+    assert "confinement_abuse" in _rule_flags(
+        "Ajuda mai ha'u! Ha'u-nia oan feto iha Malaysia, nia patraun la fo han"
+    )
+
+
+def test_school_children_in_a_general_question_are_not_the_writers_kin() -> None:
+    assert _rule_flags("tanda-tanda anak sekolah mau dijual ke luar tu apa sa? beta guru") == set()
+    assert "underage" in _rule_flags("anak saya masih anak sekolah, ada om ajak dia ke malaysia")
+
+
+def test_a_minor_who_will_wait_until_18_is_not_underage() -> None:
+    text = "adik sy baru 17, dia mau tunggu sampai umur 18 dulu baru daftar. syaratnya apa?"
+    assert "underage" not in _rule_flags(text)
+    assert "underage" in _rule_flags("adik sy baru 17, mau daftar ke malaysia")
+
+
+def test_papers_taken_by_immigration_on_arrest_are_not_withheld_by_an_employer() -> None:
+    assert "passport_withheld" not in _rule_flags(
+        "my passport was taken by Malaysian immigration when I was detained, how do I get another?"
+    )
+
+
+def test_not_being_let_to_take_the_contract_home_is_no_confinement() -> None:
+    text = "kontrak dong kasi liat sabantar sa trus ambil kambali, sonde kasi bawa pulang"
+    assert "confinement_abuse" not in _rule_flags(text)
+    assert "confinement_abuse" in _rule_flags("majikan sonde kasi beta pulang")
+
+
+def test_a_lost_contact_guess_with_no_word_of_silence_does_not_escalate_by_itself() -> None:
+    text = "not urgent, nobody is in danger, just a general question: can a 17 year old go abroad?"
+    reason = RiskDetector().distrust(Normaliser().normalise(text), IntentScore("lost_contact", 0.5))
+    assert reason is not None
+
+
+def test_an_emergency_guess_for_abuse_named_only_to_deny_it_does_not_escalate_by_itself() -> None:
+    detector = RiskDetector()
+    denied = (
+        "ade beta bilang majikan sonde pernah pukul dia, cuma suka marah2 sa, itu bisa lapor ko?"
+    )
+    told = "majikan tidak pernah pukul saya tapi kunci saya di kamar"
+    assert detector.distrust(Normaliser().normalise(denied), IntentScore("emergency", 0.6))
+    assert detector.distrust(Normaliser().normalise(told), IntentScore("emergency", 0.6)) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        (
+            "my agency has had my passport since I arrived and won't hand it over",
+            "passport_withheld",
+        ),
+        ("the man who recruited us said we go as tourists", "unlicensed_recruiter"),
+        ("karja di Timor Leste dolo, lewat pos batas sonde usa urus apa2", "non_procedural_route"),
+        ("my daughter called crying, she has not eaten since yesterday", "confinement_abuse"),
+    ],
+)
+def test_more_reports_in_other_words_raise_their_flag(text: str, flag: str) -> None:
+    assert flag in _rule_flags(text)
