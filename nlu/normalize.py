@@ -51,6 +51,8 @@ class Normalised:
 
 #: The lexicon section for tokens whose sense depends on the next word (see lexicon.yml).
 SENSES_SECTION = "senses_by_next_word"
+#: The lexicon section for tokens read one way only when written in capitals ("KL").
+UPPERCASE_SECTION = "uppercase_only"
 
 #: token -> list of (canonical form, next words that select it).
 Senses = dict[str, list[tuple[str, frozenset[str]]]]
@@ -61,11 +63,17 @@ def load_lexicon(path: Path = LEXICON_FILE) -> dict[str, str]:
     doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     mapping: dict[str, str] = {}
     for section, entries in doc.items():
-        if section in ("about", SENSES_SECTION):
+        if section in ("about", SENSES_SECTION, UPPERCASE_SECTION):
             continue
         for key, value in (entries or {}).items():
             mapping[str(key).lower()] = str(value).lower()
     return mapping
+
+
+def load_uppercase(path: Path = LEXICON_FILE) -> dict[str, str]:
+    """Tokens with another sense in capitals: "KL" is Kuala Lumpur, "kl" is SMS for "kalau"."""
+    doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return {str(k): str(v).lower() for k, v in (doc.get(UPPERCASE_SECTION) or {}).items()}
 
 
 def load_senses(path: Path = LEXICON_FILE) -> Senses:
@@ -87,6 +95,7 @@ class Normaliser:
     def __init__(self, lexicon: dict[str, str] | None = None, senses: Senses | None = None) -> None:
         self.lexicon = load_lexicon() if lexicon is None else lexicon
         self.senses = (load_senses() if lexicon is None else {}) if senses is None else senses
+        self.uppercase = load_uppercase() if lexicon is None else {}
 
     def _sense(self, token: str, next_token: str | None) -> str | None:
         """The canonical form `token` takes before `next_token`, if the lexicon gives one."""
@@ -125,7 +134,11 @@ class Normaliser:
         matches = list(_TOKEN.finditer(text))
         for i, m in enumerate(matches):
             following = matches[i + 1].group(0) if i + 1 < len(matches) else None
-            norm = self._sense(m.group(0), following) or self.canonical(m.group(0))
+            norm = (
+                self.uppercase.get(m.group(0))
+                or self._sense(m.group(0), following)
+                or self.canonical(m.group(0))
+            )
             if not norm:
                 continue
             if pieces:

@@ -44,3 +44,9 @@ def test_senses_live_in_the_data_file() -> None:
     normalise = Normaliser({}, senses={"xyz": [("paspor", frozenset({"saya"}))]})
     assert normalise("xyz saya") == "paspor saya"
     assert normalise("xyz dia") == "xyz dia"
+
+
+def test_kl_in_capitals_is_kuala_lumpur_and_in_sms_is_kalau() -> None:
+    normalise = Normaliser()
+    assert normalise("naik pesawat ke KL") == "naik pesawat ke kuala lumpur"
+    assert normalise("kl bisa sy ikut") == "kalau bisa saya ikut"

@@ -951,3 +951,37 @@ def test_an_emergency_guess_for_abuse_named_only_to_deny_it_does_not_escalate_by
 )
 def test_more_reports_in_other_words_raise_their_flag(text: str, flag: str) -> None:
     assert flag in _rule_flags(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("sy umur 16 kak, om yg urus bilang nanti di KTP dibuat 18", "underage"),
+        (
+            "majikan sonde kasi beta libur, HP ju dia simpan, cuma boleh pake satu jam",
+            "confinement_abuse",
+        ),
+        ("kontrak sdh lewat 3 bln tp kapten blm kasih turun", "confinement_abuse"),
+        ("majikan bilang paspor baru dikasih kalau sy bayar 5 juta", "passport_withheld"),
+        ("majikan bilang paspor baru dikasih kalau sy bayar 5 juta", "illegal_fees"),
+        (
+            "tanta bilang beta sonde usah bawa apa-apa, nanti di pontianak ada orang jemput",
+            "unlicensed_recruiter",
+        ),
+        ("he'll just put me on a plane to KL as a tourist", "non_procedural_route"),
+    ],
+)
+def test_reports_found_in_blind_sets_22_and_23_raise_their_flag(text: str, flag: str) -> None:
+    assert flag in _rule_flags(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "PT yg rekrut bapa sy sdh kasih kontrak, paspor dipegang bapa sendiri, sy mau cek izinnya",
+        "can you help me write a birthday message for my daughter, she turns 10",
+        "not an emergency, just asking: is an employer allowed to lock the door when they go out?",
+    ],
+)
+def test_own_papers_a_birthday_and_a_question_in_general_raise_nothing(text: str) -> None:
+    assert _rule_flags(text) == set()
