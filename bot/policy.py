@@ -7,6 +7,7 @@ Risk always wins over the intent: a dangerous story phrased as a question still 
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -258,7 +259,7 @@ def _destination_topic(parse: Parse, topic: Any) -> str | None:
     documents or training guess ("kalau ke arab saudi masih dibuka?"): the destination's note,
     which the legal-way answer is, rather than the general list of documents.
     """
-    weak = parse.intent.confidence < FOLLOW_UP_BELOW
+    weak = parse.intent.confidence < FOLLOW_UP_BELOW or _names_only_a_destination(parse)
     if parse.is_fallback:
         return topic if topic in _TOPIC_INTENTS else "ask_procedure"
     if weak and topic in _TOPIC_INTENTS and parse.intent.name not in _TOPIC_INTENTS:
@@ -266,6 +267,67 @@ def _destination_topic(parse: Parse, topic: Any) -> str | None:
     if weak and parse.intent.name in {"ask_documents", "ask_training"}:
         return "ask_procedure"
     return None
+
+
+#: Words a follow-up wraps around a destination without asking anything new ("kalo ke taiwan?",
+#: "how about Japan?", "yang ke korea gmn kak").
+_FOLLOW_UP_WORDS = frozenset(
+    {
+        "kalau",
+        "kalo",
+        "klo",
+        "kl",
+        "kalu",
+        "ke",
+        "k",
+        "pi",
+        "di",
+        "untuk",
+        "utk",
+        "buat",
+        "yang",
+        "yg",
+        "itu",
+        "tu",
+        "gmn",
+        "gimana",
+        "bagaimana",
+        "kermana",
+        "karmana",
+        "kak",
+        "kaka",
+        "kakak",
+        "min",
+        "ya",
+        "ka",
+        "ko",
+        "kah",
+        "sih",
+        "dong",
+        "how",
+        "about",
+        "what",
+        "if",
+        "and",
+        "to",
+        "in",
+        "for",
+        "the",
+    }
+)
+
+
+def _names_only_a_destination(parse: Parse) -> bool:
+    """Whether the message is a destination and follow-up words only: then whatever the
+    classifier makes of it, it asks the earlier question again for the new place."""
+    places = [e for e in parse.entities if e.entity in _PLACE_ENTITIES]
+    if not places:
+        return False
+    text = parse.text.casefold()
+    for e in sorted(places, key=lambda e: e.start, reverse=True):
+        text = text[: e.start] + " " + text[e.end :]
+    words = re.findall(r"\w+", text)
+    return all(w in _FOLLOW_UP_WORDS for w in words)
 
 
 def _reads_as_agency_name(parse: Parse) -> bool:
