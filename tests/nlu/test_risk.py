@@ -985,3 +985,34 @@ def test_reports_found_in_blind_sets_22_and_23_raise_their_flag(text: str, flag:
 )
 def test_own_papers_a_birthday_and_a_question_in_general_raise_nothing(text: str) -> None:
     assert _rule_flags(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("my sister called crying, her employer burns her with an iron", "confinement_abuse"),
+        ("dong bilang nama di paspor nanti pake nama orang lain, biar umur cukup", "underage"),
+        (
+            "kontrak sdh habis tp majikan blm kasih paspor, katanya tunggu pengganti",
+            "passport_withheld",
+        ),
+        (
+            "kakak kelas nawarin magang di Jepang, abis itu katanya kabur aja kerja",
+            "non_procedural_route",
+        ),
+    ],
+)
+def test_reports_found_in_blind_sets_24_and_25_raise_their_flag(text: str, flag: str) -> None:
+    assert flag in _rule_flags(text)
+
+
+def test_a_story_seen_in_a_drama_or_on_tiktok_raises_nothing() -> None:
+    text = (
+        "kmrn liat di tiktok ada cewe NTT ditipu kerja di Myanmar, paspornya ditahan. gmn biar ga?"
+    )
+    assert _rule_flags(text) == set()
+    reason = RiskDetector().distrust(
+        Normaliser().normalise("lg nonton drakor ttg org diculik di Kamboja, serem bgt"),
+        IntentScore("emergency", 0.6),
+    )
+    assert reason is not None
