@@ -52,6 +52,27 @@ MODEL_FLAG_SURE = 0.9
 #: Words that join two statements; they end an "if" condition that follows a statement.
 _COORDINATORS = frozenset({"dan", "and", "lalu", "terus", "kemudian", "then", "ais"})
 #: Words that report what someone said; a condition right after them is that person's terms.
+#: Words that only qualify who the subject of an "if" is ("someone's employer", "the agent").
+_SUBJECT_MODIFIERS = frozenset(
+    {
+        "someone's",
+        "someones",
+        "my",
+        "our",
+        "your",
+        "the",
+        "a",
+        "an",
+        "her",
+        "his",
+        "their",
+        "seseorang",
+        "orang",
+        "punya",
+        "si",
+        "sang",
+    }
+)
 _REPORTED_SPEECH = frozenset(
     {
         "katanya",
@@ -105,7 +126,8 @@ def _with_possessive(phrases: list[str]) -> re.Pattern[str]:
         r"|child|kid)"
     )
     return re.compile(
-        rf"(?:\b{kin} (?:dari |of )?)?(?:\b(?:my|our|the|her|his|their) )?"
+        rf"(?:\b{kin} (?:dari |of )?)?"
+        r"(?:\b(?:my|our|the|her|his|their|saya punya|kami punya|kita punya) )?"
         + core
         + rf"(?:'s {kin}| punya {kin})?(?: (?:saya|kami|aku|kita|my|our))?(?![\w'])"
     )
@@ -432,7 +454,13 @@ class RiskDetector:
         pukul"; not "kalau saya kabur nanti majikan pukul saya?")."""
         lex = self.lexicon
         told = consequence.split()
-        actor = any(w in lex.consequent_actors for w in condition[1:])
+        # The actor must follow something the writer does, not just qualify the condition's own
+        # subject ("if someone's employer hits them" is a hypothetical about that employer).
+        actor = any(
+            w in lex.consequent_actors and not set(condition[:i]) <= _SUBJECT_MODIFIERS
+            for i, w in enumerate(condition)
+            if i > 0
+        )
         # "kalau tidak capai target dipukul": a failing that is punished, told in the passive.
         punished = (
             bool(condition)

@@ -1016,3 +1016,37 @@ def test_a_story_seen_in_a_drama_or_on_tiktok_raises_nothing() -> None:
         IntentScore("emergency", 0.6),
     )
     assert reason is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("tanta yg datang kemarin su bawa pi kaka pung KTP deng KK", "passport_withheld"),
+        ("beta pung bos sonde kasi beta pegang beta pung paspor", "passport_withheld"),
+        ("calo minta 2 jt buat ubah umur adik sy di ktp biar bisa ikut brgkt", "underage"),
+        (
+            "org yg urus bilang kalau ditanya di bandara bilang mau ke nikahan",
+            "non_procedural_route",
+        ),
+        (
+            "org yg urus bilang kalau ditanya di bandara bilang mau ke nikahan",
+            "unlicensed_recruiter",
+        ),
+        ("sy brgkt besok, kontrak blm pernah sy liat", "no_contract"),
+        ("ha'u hakarak ba Malaysia, ema ida dehan la presiza pasaporte", "unlicensed_recruiter"),
+    ],
+)
+def test_reports_found_in_blind_sets_26_and_27_raise_their_flag(text: str, flag: str) -> None:
+    assert flag in _rule_flags(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "if someone's employer hits them, which number should they call? it's for a poster",
+        "a friend told me about a boy whose agent kept his passport. what signs should I watch for",
+        "beta pung tetangga pung anak dulu dong bawa pi Malaysia lewat jalan belakang, su lama",
+    ],
+)
+def test_a_poster_a_friends_story_and_a_neighbours_past_raise_nothing(text: str) -> None:
+    assert _rule_flags(text) == set()
