@@ -937,6 +937,20 @@ def test_an_emergency_guess_for_abuse_named_only_to_deny_it_does_not_escalate_by
     assert detector.distrust(Normaliser().normalise(told), IntentScore("emergency", 0.6)) is None
 
 
+def test_a_story_seen_in_a_drama_or_on_tiktok_raises_nothing() -> None:
+    text = (
+        "kmrn liat di tiktok ada cewe NTT ditipu kerja di Myanmar, paspornya ditahan. gmn biar ga?"
+    )
+    assert _rule_flags(text) == set()
+    reason = RiskDetector().distrust(
+        Normaliser().normalise("lg nonton drakor ttg org diculik di Kamboja, serem bgt"),
+        IntentScore("emergency", 0.6),
+    )
+    assert reason is not None
+
+
+#: Reports in words the first rules did not know, each found missing on a blind set's first run
+#: (sets 19-27) and added by category.
 @pytest.mark.parametrize(
     ("text", "flag"),
     [
@@ -947,15 +961,6 @@ def test_an_emergency_guess_for_abuse_named_only_to_deny_it_does_not_escalate_by
         ("the man who recruited us said we go as tourists", "unlicensed_recruiter"),
         ("karja di Timor Leste dolo, lewat pos batas sonde usa urus apa2", "non_procedural_route"),
         ("my daughter called crying, she has not eaten since yesterday", "confinement_abuse"),
-    ],
-)
-def test_more_reports_in_other_words_raise_their_flag(text: str, flag: str) -> None:
-    assert flag in _rule_flags(text)
-
-
-@pytest.mark.parametrize(
-    ("text", "flag"),
-    [
         ("sy umur 16 kak, om yg urus bilang nanti di KTP dibuat 18", "underage"),
         (
             "majikan sonde kasi beta libur, HP ju dia simpan, cuma boleh pake satu jam",
@@ -969,27 +974,6 @@ def test_more_reports_in_other_words_raise_their_flag(text: str, flag: str) -> N
             "unlicensed_recruiter",
         ),
         ("he'll just put me on a plane to KL as a tourist", "non_procedural_route"),
-    ],
-)
-def test_reports_found_in_blind_sets_22_and_23_raise_their_flag(text: str, flag: str) -> None:
-    assert flag in _rule_flags(text)
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "PT yg rekrut bapa sy sdh kasih kontrak, paspor dipegang bapa sendiri, sy mau cek izinnya",
-        "can you help me write a birthday message for my daughter, she turns 10",
-        "not an emergency, just asking: is an employer allowed to lock the door when they go out?",
-    ],
-)
-def test_own_papers_a_birthday_and_a_question_in_general_raise_nothing(text: str) -> None:
-    assert _rule_flags(text) == set()
-
-
-@pytest.mark.parametrize(
-    ("text", "flag"),
-    [
         ("my sister called crying, her employer burns her with an iron", "confinement_abuse"),
         ("dong bilang nama di paspor nanti pake nama orang lain, biar umur cukup", "underage"),
         (
@@ -1000,27 +984,6 @@ def test_own_papers_a_birthday_and_a_question_in_general_raise_nothing(text: str
             "kakak kelas nawarin magang di Jepang, abis itu katanya kabur aja kerja",
             "non_procedural_route",
         ),
-    ],
-)
-def test_reports_found_in_blind_sets_24_and_25_raise_their_flag(text: str, flag: str) -> None:
-    assert flag in _rule_flags(text)
-
-
-def test_a_story_seen_in_a_drama_or_on_tiktok_raises_nothing() -> None:
-    text = (
-        "kmrn liat di tiktok ada cewe NTT ditipu kerja di Myanmar, paspornya ditahan. gmn biar ga?"
-    )
-    assert _rule_flags(text) == set()
-    reason = RiskDetector().distrust(
-        Normaliser().normalise("lg nonton drakor ttg org diculik di Kamboja, serem bgt"),
-        IntentScore("emergency", 0.6),
-    )
-    assert reason is not None
-
-
-@pytest.mark.parametrize(
-    ("text", "flag"),
-    [
         ("tanta yg datang kemarin su bawa pi kaka pung KTP deng KK", "passport_withheld"),
         ("beta pung bos sonde kasi beta pegang beta pung paspor", "passport_withheld"),
         ("calo minta 2 jt buat ubah umur adik sy di ktp biar bisa ikut brgkt", "underage"),
@@ -1036,17 +999,22 @@ def test_a_story_seen_in_a_drama_or_on_tiktok_raises_nothing() -> None:
         ("ha'u hakarak ba Malaysia, ema ida dehan la presiza pasaporte", "unlicensed_recruiter"),
     ],
 )
-def test_reports_found_in_blind_sets_26_and_27_raise_their_flag(text: str, flag: str) -> None:
+def test_reports_found_missing_on_later_blind_sets_raise_their_flag(text: str, flag: str) -> None:
     assert flag in _rule_flags(text)
 
 
 @pytest.mark.parametrize(
     "text",
     [
+        "PT yg rekrut bapa sy sdh kasih kontrak, paspor dipegang bapa sendiri, sy mau cek izinnya",
+        "can you help me write a birthday message for my daughter, she turns 10",
+        "not an emergency, just asking: is an employer allowed to lock the door when they go out?",
         "if someone's employer hits them, which number should they call? it's for a poster",
         "a friend told me about a boy whose agent kept his passport. what signs should I watch for",
         "beta pung tetangga pung anak dulu dong bawa pi Malaysia lewat jalan belakang, su lama",
     ],
 )
-def test_a_poster_a_friends_story_and_a_neighbours_past_raise_nothing(text: str) -> None:
+def test_own_papers_a_birthday_general_questions_and_others_stories_raise_nothing(
+    text: str,
+) -> None:
     assert _rule_flags(text) == set()
