@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -58,9 +59,13 @@ UPPERCASE_SECTION = "uppercase_only"
 Senses = dict[str, list[tuple[str, frozenset[str]]]]
 
 
-def load_lexicon(path: Path = LEXICON_FILE) -> dict[str, str]:
+def _read(path: Path) -> dict[str, Any]:
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+
+def load_lexicon(path: Path = LEXICON_FILE, doc: dict[str, Any] | None = None) -> dict[str, str]:
     """All plain sections of the lexicon file merged into one token -> canonical map."""
-    doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    doc = _read(path) if doc is None else doc
     mapping: dict[str, str] = {}
     for section, entries in doc.items():
         if section in ("about", SENSES_SECTION, UPPERCASE_SECTION):
@@ -70,16 +75,16 @@ def load_lexicon(path: Path = LEXICON_FILE) -> dict[str, str]:
     return mapping
 
 
-def load_uppercase(path: Path = LEXICON_FILE) -> dict[str, str]:
+def load_uppercase(path: Path = LEXICON_FILE, doc: dict[str, Any] | None = None) -> dict[str, str]:
     """Tokens with another sense in capitals: "KL" is Kuala Lumpur, "kl" is SMS for "kalau"."""
-    doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    doc = _read(path) if doc is None else doc
     return {str(k): str(v).lower() for k, v in (doc.get(UPPERCASE_SECTION) or {}).items()}
 
 
-def load_senses(path: Path = LEXICON_FILE) -> Senses:
+def load_senses(path: Path = LEXICON_FILE, doc: dict[str, Any] | None = None) -> Senses:
     """Tokens read one way before some words only: "smp skrg" is "sampai sekarang", while "smp"
     alone stays the school (SMP)."""
-    doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    doc = _read(path) if doc is None else doc
     senses: Senses = {}
     for token, choices in (doc.get(SENSES_SECTION) or {}).items():
         senses[str(token).lower()] = [
@@ -93,17 +98,18 @@ class Normaliser:
     """Lower-case, squeeze repeated letters, expand reduplication, apply the lexicon."""
 
     def __init__(self, lexicon: dict[str, str] | None = None, senses: Senses | None = None) -> None:
-        self.lexicon = load_lexicon() if lexicon is None else lexicon
-        self.senses = (load_senses() if lexicon is None else {}) if senses is None else senses
-        self.uppercase = load_uppercase() if lexicon is None else {}
+        doc = _read(LEXICON_FILE) if lexicon is None else {}  # one read for the three sections
+        self.lexicon = load_lexicon(doc=doc) if lexicon is None else lexicon
+        self.senses = load_senses(doc=doc) if senses is None else senses
+        self.uppercase = load_uppercase(doc=doc)
 
     def _sense(self, token: str, next_token: str | None) -> str | None:
         """The canonical form `token` takes before `next_token`, if the lexicon gives one."""
-        if next_token is None:
+        choices = self.senses.get(token.lower())
+        if not choices or next_token is None:
             return None
-        low = token.lower()
         nxt = next_token.lower()
-        for form, nexts in self.senses.get(low, ()):
+        for form, nexts in choices:
             if nxt in nexts or self.canonical(nxt) in nexts:
                 return form
         return None

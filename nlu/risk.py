@@ -51,7 +51,6 @@ INFO_INTENT_SURE = 0.5
 MODEL_FLAG_SURE = 0.9
 #: Words that join two statements; they end an "if" condition that follows a statement.
 _COORDINATORS = frozenset({"dan", "and", "lalu", "terus", "kemudian", "then", "ais"})
-#: Words that report what someone said; a condition right after them is that person's terms.
 #: Words that only qualify who the subject of an "if" is ("someone's employer", "the agent").
 _SUBJECT_MODIFIERS = frozenset(
     {
@@ -73,6 +72,7 @@ _SUBJECT_MODIFIERS = frozenset(
         "sang",
     }
 )
+#: Words that report what someone said; a condition right after them is that person's terms.
 _REPORTED_SPEECH = frozenset(
     {
         "katanya",
@@ -133,6 +133,15 @@ def _with_possessive(phrases: list[str]) -> re.Pattern[str]:
     )
 
 
+def _denials(ctx: dict[str, Any]) -> dict[str, re.Pattern[str]]:
+    """Per flag, the phrases that deny it; a contact said to be back (`resolved`) denies
+    lost_contact."""
+    phrases: dict[str, list[str]] = {k: list(v) for k, v in (ctx.get("denials") or {}).items()}
+    if ctx.get("resolved"):
+        phrases.setdefault("lost_contact", []).extend(ctx["resolved"])
+    return {k: _phrase_regex(v) for k, v in phrases.items()}
+
+
 @dataclass(frozen=True)
 class RiskLexicon:
     rules: tuple[Rule, ...]
@@ -163,8 +172,6 @@ class RiskLexicon:
     refusals: frozenset[str] = frozenset()
     #: Words saying a lost contact is over ("sudah ada kabar lagi").
     resolved: re.Pattern[str] | None = None
-    #: Who can open the consequence of an "if" ("kalo protes dong pukul"), and the words that
-    #: keep that consequence hypothetical ("nanti", "will", "?").
     #: Per flag, words that deny a flag outright, the rules' and the model's ("tunggu sampai
     #: umur 18").
     denials: dict[str, re.Pattern[str]] = field(default_factory=dict)
@@ -172,6 +179,8 @@ class RiskLexicon:
     model_denials: dict[str, re.Pattern[str]] = field(default_factory=dict)
     #: Words that open a purpose ("biar", "supaya", "so"): a negator after them is no denial.
     purposes: frozenset[str] = frozenset()
+    #: Who can open the consequence of an "if" ("kalo protes dong pukul"), and the words that
+    #: keep that consequence hypothetical ("nanti", "will", "?").
     consequent_actors: frozenset[str] = frozenset()
     conditional_modals: frozenset[str] = frozenset()
 
@@ -213,7 +222,7 @@ class RiskLexicon:
             refusals=frozenset(str(w) for w in ctx.get("refusals") or ()),
             resolved=_phrase_regex(ctx["resolved"]) if ctx.get("resolved") else None,
             purposes=frozenset(str(w) for w in ctx.get("purposes") or ()),
-            denials={k: _phrase_regex(v) for k, v in (ctx.get("denials") or {}).items()},
+            denials=_denials(ctx),
             model_denials={
                 k: _phrase_regex(v) for k, v in (ctx.get("model_denials") or {}).items()
             },
@@ -439,7 +448,9 @@ class RiskDetector:
         last = hits[-1]
         lead = before[: last.start()].split()
         between = before[last.end() :].split()
-        if self._is_habit(between, norm[start : len(norm) if cend is None else cend + 2]):
+        # The consequence runs to the clause's end and the mark after it ("... pukul saya?").
+        consequence = norm[start : len(norm) if cend is None else cend + 2]
+        if self._is_habit(between, consequence):
             return False
         if not lead:
             return True
@@ -465,8 +476,9 @@ class RiskDetector:
         punished = (
             bool(condition)
             and condition[0] in lex.negators
-            and told[:1] != []
-            and (told[0].startswith("di") and len(told[0]) > 4)
+            and bool(told)
+            and told[0].startswith("di")
+            and len(told[0]) > 4
         )
         if not (actor or punished):
             return False
@@ -500,14 +512,12 @@ class RiskDetector:
                 break
         skip = set(found)
         for denied, denial in self.lexicon.denials.items():
-            if denial.search(norm):  # "tunggu sampai umur 18": neither the rules' nor the model's
+            # "tunggu sampai umur 18", "sudah ada kabar lagi": neither the rules' flag nor the
+            # model's
+            if denial.search(norm):
                 if found.pop(denied, None):
                     log.debug("risk %s not raised: the message denies it", denied)
                 skip.add(denied)
-        if self._contact_resolved(norm):  # neither the rules' nor the model's lost_contact
-            if found.pop("lost_contact", None):
-                log.debug("risk lost_contact not raised: the message says contact is back")
-            skip.add("lost_contact")
         if self.flag_model is not None:
             for flag in self._model_flags(
                 normalised, original, clauses, story, skip, intent, explained
