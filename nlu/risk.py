@@ -115,6 +115,17 @@ def _phrase_regex(phrases: list[str]) -> re.Pattern[str]:
     return re.compile(r"(?<![\w'])(?:" + "|".join(alts) + r")(?![\w'])")
 
 
+def _hearsay_regex(ctx: dict[str, Any]) -> re.Pattern[str] | None:
+    """A reassurance that only the agent or employer gives ("agen bilang baik baik saja"): the
+    speaker, up to three words, then a `resolved` phrase. The family still has not heard from
+    the worker, so it is no sign that the contact is back."""
+    if not (ctx.get("hearsay") and ctx.get("resolved")):
+        return None
+    speakers = _phrase_regex(ctx["hearsay"]).pattern
+    resolved = _phrase_regex(ctx["resolved"]).pattern
+    return re.compile(speakers + r"(?: [^\s.,;!?]+){0,3} " + resolved)
+
+
 def _with_possessive(phrases: list[str]) -> re.Pattern[str]:
     """Phrases with an optional possessive and kin ("my neighbour's daughter", "anak tetangga
     saya", Kupang Malay "tetangga pung nona"), so that neither is read as the writer or the
@@ -172,6 +183,9 @@ class RiskLexicon:
     refusals: frozenset[str] = frozenset()
     #: Words saying a lost contact is over ("sudah ada kabar lagi").
     resolved: re.Pattern[str] | None = None
+    #: A `resolved` phrase in the mouth of the agent or employer ("agen bilang baik baik saja"),
+    #: set aside before the denials are read.
+    hearsay: re.Pattern[str] | None = None
     #: Per flag, words that deny a flag outright, the rules' and the model's ("tunggu sampai
     #: umur 18").
     denials: dict[str, re.Pattern[str]] = field(default_factory=dict)
@@ -221,6 +235,7 @@ class RiskLexicon:
             model_generic=frozenset(str(w) for w in ctx.get("model_generic") or ()),
             refusals=frozenset(str(w) for w in ctx.get("refusals") or ()),
             resolved=_phrase_regex(ctx["resolved"]) if ctx.get("resolved") else None,
+            hearsay=_hearsay_regex(ctx),
             purposes=frozenset(str(w) for w in ctx.get("purposes") or ()),
             denials=_denials(ctx),
             model_denials={
@@ -253,6 +268,17 @@ def _clauses(text: str) -> list[_Clause]:
     if start < len(text):
         out.append(_Clause(start, len(text), text[start:].strip()))
     return out
+
+
+#: How far into a consequence its passive verb may stand ("paspor saya ditahan").
+PASSIVE_WINDOW = 3
+#: Words that begin with "di" without being passive verbs.
+_NOT_PASSIVE = frozenset({"dia", "diri", "dimana", "disana", "disini", "disitu", "dini", "dinas"})
+
+
+def _is_passive(word: str) -> bool:
+    """Whether `word` reads as an Indonesian passive verb ("dipukul", "ditahan")."""
+    return word.startswith("di") and len(word) > 4 and word not in _NOT_PASSIVE
 
 
 def _is_minor_birth_year(year: int, today: date | None = None) -> bool:
@@ -351,7 +377,13 @@ class RiskDetector:
     def _contact_resolved(self, norm: str) -> bool:
         """Whether the message says a lost contact is over ("ternyata hpnya rusak, sudah kabar
         lagi"): a relief to hear, not a case to open."""
-        return self.lexicon.resolved is not None and bool(self.lexicon.resolved.search(norm))
+        resolved = self.lexicon.resolved
+        return resolved is not None and bool(resolved.search(self._without_hearsay(norm)))
+
+    def _without_hearsay(self, norm: str) -> str:
+        """The text less the reassurances only the agent or employer gives."""
+        hearsay = self.lexicon.hearsay
+        return norm if hearsay is None else hearsay.sub(" ", norm)
 
     def _only_about_others(self, norm: str) -> bool:
         """Whether the message tells a story (news, hearsay, the next village) and, once the
@@ -472,13 +504,12 @@ class RiskDetector:
             for i, w in enumerate(condition)
             if i > 0
         )
-        # "kalau tidak capai target dipukul": a failing that is punished, told in the passive.
+        # "kalau tidak capai target dipukul", "kalau belum lunas paspor saya ditahan": a failing
+        # that is punished, told in the passive (its verb first or after what it is done to).
         punished = (
             bool(condition)
             and condition[0] in lex.negators
-            and bool(told)
-            and told[0].startswith("di")
-            and len(told[0]) > 4
+            and any(_is_passive(w) for w in told[:PASSIVE_WINDOW])
         )
         if not (actor or punished):
             return False
@@ -511,10 +542,11 @@ class RiskDetector:
                 explained.append((m.start(), m.end()))
                 break
         skip = set(found)
+        checked = self._without_hearsay(norm)
         for denied, denial in self.lexicon.denials.items():
             # "tunggu sampai umur 18", "sudah ada kabar lagi": neither the rules' flag nor the
             # model's
-            if denial.search(norm):
+            if denial.search(checked):
                 if found.pop(denied, None):
                     log.debug("risk %s not raised: the message denies it", denied)
                 skip.add(denied)

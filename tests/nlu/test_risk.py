@@ -950,7 +950,7 @@ def test_a_story_seen_in_a_drama_or_on_tiktok_raises_nothing() -> None:
 
 
 #: Reports in words the first rules did not know, each found missing on a blind set's first run
-#: (sets 19-27) and added by category.
+#: (sets 19-27, 31 and 32) and added by category.
 @pytest.mark.parametrize(
     ("text", "flag"),
     [
@@ -997,6 +997,14 @@ def test_a_story_seen_in_a_drama_or_on_tiktok_raises_nothing() -> None:
         ),
         ("sy brgkt besok, kontrak blm pernah sy liat", "no_contract"),
         ("ha'u hakarak ba Malaysia, ema ida dehan la presiza pasaporte", "unlicensed_recruiter"),
+        ("kalau blm lunas biaya pelatihan, paspor sy ditahan LPK", "passport_withheld"),
+        ("om hakarak lori ha'u ba Malaysia, la iha pasaporte", "non_procedural_route"),
+        ("keponakan sy di taiwan tdk bls WA sdh 3 bln", "lost_contact"),
+        ("pesan ke anak sy tdk dibaca sdh sebulan, agen bilang dia baik2 saja", "lost_contact"),
+        ("my niece is being held at a house in Kupang by the recruiter", "confinement_abuse"),
+        ("my cousin says the guy said he will walk them over the border", "unlicensed_recruiter"),
+        ("sy umur 16 tp calo bilang tulis saja 18 di formulir", "fake_documents"),
+        ("kakak sy minta pulang tapi tidak dikasih sama majikan", "confinement_abuse"),
     ],
 )
 def test_reports_found_missing_on_later_blind_sets_raise_their_flag(text: str, flag: str) -> None:
@@ -1012,9 +1020,21 @@ def test_reports_found_missing_on_later_blind_sets_raise_their_flag(text: str, f
         "if someone's employer hits them, which number should they call? it's for a poster",
         "a friend told me about a boy whose agent kept his passport. what signs should I watch for",
         "beta pung tetangga pung anak dulu dong bawa pi Malaysia lewat jalan belakang, su lama",
+        "paspor saya disimpan ibu di lemari rumah, aman",
+        "my passport is kept by my mother in a locked drawer at home",
+        "adik sy rutin kirim uang dari malaysia, dia baik2 saja",
+        "sy dgr ada org dijual ke kamboja, gmn jaga anak2 kami",
     ],
 )
 def test_own_papers_a_birthday_general_questions_and_others_stories_raise_nothing(
     text: str,
 ) -> None:
     assert _rule_flags(text) == set()
+
+
+def test_recruiters_looking_for_young_people_are_no_lost_relative() -> None:
+    assert "lost_contact" not in _rule_flags("di kampung sy banyak calo cari anak muda, mau lapor")
+
+
+def test_asking_to_go_home_and_getting_the_ticket_later_is_no_confinement() -> None:
+    assert "confinement_abuse" not in _rule_flags("sy mau pulang tapi belum dikasih tiket")
