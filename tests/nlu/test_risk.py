@@ -950,7 +950,7 @@ def test_a_story_seen_in_a_drama_or_on_tiktok_raises_nothing() -> None:
 
 
 #: Reports in words the first rules did not know, each found missing on a blind set's first run
-#: (sets 19-27, 31 and 32) and added by category.
+#: (sets 19-27 and 30-33) and added by category.
 @pytest.mark.parametrize(
     ("text", "flag"),
     [
@@ -1005,6 +1005,18 @@ def test_a_story_seen_in_a_drama_or_on_tiktok_raises_nothing() -> None:
         ("my cousin says the guy said he will walk them over the border", "unlicensed_recruiter"),
         ("sy umur 16 tp calo bilang tulis saja 18 di formulir", "fake_documents"),
         ("kakak sy minta pulang tapi tidak dikasih sama majikan", "confinement_abuse"),
+        ("calo blg pspor sy dia yg simpen smp brgkt", "passport_withheld"),
+        ("keponakan sy (16) ditawari kerja di restoran di malaysia", "underage"),
+        ("the recruiter wants both girls, my nieces, 14 and 16", "underage"),
+        (
+            "my son was told to say at the airport in Kupang that he is visiting a wedding",
+            "non_procedural_route",
+        ),
+        ("my nephew gave him his KTP last week", "passport_withheld"),
+        (
+            "the visa the agent gave my sister says umrah, but she goes to work",
+            "non_procedural_route",
+        ),
     ],
 )
 def test_reports_found_missing_on_later_blind_sets_raise_their_flag(text: str, flag: str) -> None:
@@ -1024,6 +1036,8 @@ def test_reports_found_missing_on_later_blind_sets_raise_their_flag(text: str, f
         "my passport is kept by my mother in a locked drawer at home",
         "adik sy rutin kirim uang dari malaysia, dia baik2 saja",
         "sy dgr ada org dijual ke kamboja, gmn jaga anak2 kami",
+        "anak sy kerja di pabrik di penang, gaji lancar, paspor di dia",
+        "my kids, 12 and 9, stay with my mother while I work in Hong Kong",
     ],
 )
 def test_own_papers_a_birthday_general_questions_and_others_stories_raise_nothing(
@@ -1038,3 +1052,9 @@ def test_recruiters_looking_for_young_people_are_no_lost_relative() -> None:
 
 def test_asking_to_go_home_and_getting_the_ticket_later_is_no_confinement() -> None:
     assert "confinement_abuse" not in _rule_flags("sy mau pulang tapi belum dikasih tiket")
+
+
+def test_a_husband_with_a_weak_signal_who_still_calls_is_not_lost() -> None:
+    assert "lost_contact" not in _rule_flags(
+        "suami sy di kebun sawit sinyal susah, tp tetap telpon tiap minggu"
+    )
