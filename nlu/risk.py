@@ -115,6 +115,19 @@ def _phrase_regex(phrases: list[str]) -> re.Pattern[str]:
     return re.compile(r"(?<![\w'])(?:" + "|".join(alts) + r")(?![\w'])")
 
 
+def _check_words(ctx: dict[str, Any], where: str = "context") -> None:
+    """Every word list of the lexicon holds strings only. YAML reads an unquoted `no`, `yes`,
+    `on` or `off` as a boolean, and `str(False)` is no negator: "no" was silently missing from
+    the negators until this check (it must be written "no")."""
+    for key, value in ctx.items():
+        if isinstance(value, dict):
+            _check_words(value, f"{where}.{key}")
+        elif isinstance(value, list):
+            bad = [w for w in value if not isinstance(w, str)]
+            if bad:
+                raise ValueError(f"risk lexicon {where}.{key}: {bad!r} are not words (quote them)")
+
+
 def _hearsay_regex(ctx: dict[str, Any]) -> re.Pattern[str] | None:
     """A reassurance that only the agent or employer gives ("agen bilang baik baik saja"): the
     speaker, up to three words, then a `resolved` phrase. The family still has not heard from
@@ -217,6 +230,7 @@ class RiskLexicon:
                 for p in kinds.get(kind) or []:
                     rules.append(Rule(flag, re.compile(expand(p)), negated))
         ctx = doc["context"]
+        _check_words(ctx)
         return cls(
             rules=tuple(rules),
             negators=frozenset(str(n) for n in ctx["negators"]),
@@ -525,6 +539,9 @@ class RiskDetector:
         story = self._tells_story(norm)
         found: dict[str, RiskFlag] = {}
         explained: list[tuple[int, int]] = []  # spans of the text the rules read as a flag
+        # Per flag, spans a rule of it matched and then ruled out (negated, hypothetical, general,
+        # a story): the model must not raise the flag again on those words.
+        ruled_out: dict[str, list[tuple[int, int]]] = {}
         for rule in self.lexicon.rules:
             if rule.flag in found:
                 continue
@@ -535,6 +552,7 @@ class RiskDetector:
                 why = self._cancel_reason(norm, m.start(), m.end(), rule, clauses, story)
                 if why:
                     log.debug("risk %s not raised by %r: %s", rule.flag, m.group(0), why)
+                    ruled_out.setdefault(rule.flag, []).append((m.start(), m.end()))
                     continue
                 span = normalised.original_span(m.start(), m.end())
                 trigger = original[span[0] : span[1]] if span else m.group(0)
@@ -552,7 +570,7 @@ class RiskDetector:
                 skip.add(denied)
         if self.flag_model is not None:
             for flag in self._model_flags(
-                normalised, original, clauses, story, skip, intent, explained
+                normalised, original, clauses, story, skip, intent, explained, ruled_out
             ):
                 found[flag.name] = flag
         return list(found.values())
@@ -566,6 +584,7 @@ class RiskDetector:
         known: set[str],
         intent: IntentScore | None,
         explained: list[tuple[int, int]],
+        ruled_out: dict[str, list[tuple[int, int]]] | None = None,
     ) -> list[RiskFlag]:
         """Flags the learnt model raises and the rules did not, located at their strongest
         evidence word and kept only if that spot is no question, condition or story. When the
@@ -575,7 +594,8 @@ class RiskDetector:
         states, and its lost_contact needs a word of lost contact (as the classifier's does).
         Nor does a model flag count whose strongest word lies in
         words a rule already read as another flag ("umurnya dinaikkan" is fake_documents, not
-        also underage)."""
+        also underage), nor one that leans on words a rule of the same flag matched and ruled
+        out ("if my employer ever locks me in": the rules judged "locks" hypothetical)."""
         assert self.flag_model is not None
         norm = normalised.text
         info = (
@@ -600,6 +620,10 @@ class RiskDetector:
             if denial is not None and denial.search(norm):
                 continue  # "she keeps her own passport"
             top = evidence[0]
+            spent = (ruled_out or {}).get(score.name, [])
+            if any(a <= w.start < b for w in evidence for a, b in spent):
+                log.debug("model flag %s: leans on words its rules ruled out", score.name)
+                continue
             if any(a <= top.start < b for a, b in explained):
                 log.debug("model flag %s: %r already read by a rule", score.name, top.word)
                 continue

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import logging
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from nlu.normalize import Normaliser
 from nlu.parser import LocalParser
-from nlu.risk import RiskDetector, _is_minor_birth_year
+from nlu.paths import RISK_LEXICON_FILE
+from nlu.risk import RiskDetector, RiskLexicon, _is_minor_birth_year
 from nlu.types import IntentScore
 
 #: Known false flags of the learnt flag model (nlu/flag_model.py), kept visible rather than
@@ -1017,6 +1019,11 @@ def test_a_story_seen_in_a_drama_or_on_tiktok_raises_nothing() -> None:
             "the visa the agent gave my sister says umrah, but she goes to work",
             "non_procedural_route",
         ),
+        ("majikan larang kakak sy keluar rumah, hari minggu juga", "confinement_abuse"),
+        ("sdh setahun sy tdk dengar suara adik sy di sabah", "lost_contact"),
+        ("our son went to Malaysia last year, no calls at all since Easter", "lost_contact"),
+        ("ana nona di Malaysia te kasi kabar dari Natal", "lost_contact"),
+        ("kaka dapa tawaran pi Batam, tiket deng makan dong tanggung semua", "deception"),
     ],
 )
 def test_reports_found_missing_on_later_blind_sets_raise_their_flag(text: str, flag: str) -> None:
@@ -1058,3 +1065,34 @@ def test_a_husband_with_a_weak_signal_who_still_calls_is_not_lost() -> None:
     assert "lost_contact" not in _rule_flags(
         "suami sy di kebun sawit sinyal susah, tp tetap telpon tiap minggu"
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "no one took my passport, I lost it on the bus",
+        "no, my sister is not under 18, she is 20",
+    ],
+)
+def test_a_no_before_the_words_denies_them(text: str) -> None:
+    assert _rule_flags(text) == set()
+
+
+def test_every_word_list_of_the_risk_lexicon_holds_words(tmp_path: Path) -> None:
+    """An unquoted `no` in YAML is the boolean False, and was once silently missing from the
+    negators: the lexicon refuses to load such a list."""
+    broken = tmp_path / "risk_lexicon.yml"
+    broken.write_text(
+        RISK_LEXICON_FILE.read_text(encoding="utf-8").replace('"no", nobody', "no, nobody"),
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError, match="negators"):
+        RiskLexicon.load(broken)
+    assert "no" in RiskLexicon.load().negators
+
+
+def test_the_model_does_not_raise_a_flag_on_words_its_rules_judged_hypothetical(
+    local_parser: LocalParser,
+) -> None:
+    text = "If my employer ever locks me in the house, who do I report to? Asking before I leave."
+    assert "confinement_abuse" not in flags(local_parser, text)
