@@ -54,6 +54,8 @@ class Normalised:
 SENSES_SECTION = "senses_by_next_word"
 #: The lexicon section for tokens read one way only when written in capitals ("KL").
 UPPERCASE_SECTION = "uppercase_only"
+#: The lexicon section for words after which a token keeps its plain sense ("masih smp ke").
+NOT_AFTER_SECTION = "senses_not_after"
 
 #: token -> list of (canonical form, next words that select it).
 Senses = dict[str, list[tuple[str, frozenset[str]]]]
@@ -68,7 +70,7 @@ def load_lexicon(path: Path = LEXICON_FILE, doc: dict[str, Any] | None = None) -
     doc = _read(path) if doc is None else doc
     mapping: dict[str, str] = {}
     for section, entries in doc.items():
-        if section in ("about", SENSES_SECTION, UPPERCASE_SECTION):
+        if section in ("about", SENSES_SECTION, UPPERCASE_SECTION, NOT_AFTER_SECTION):
             continue
         for key, value in (entries or {}).items():
             mapping[str(key).lower()] = str(value).lower()
@@ -94,19 +96,37 @@ def load_senses(path: Path = LEXICON_FILE, doc: dict[str, Any] | None = None) ->
     return senses
 
 
+def load_not_after(
+    path: Path = LEXICON_FILE, doc: dict[str, Any] | None = None
+) -> dict[str, frozenset[str]]:
+    """Per token of `senses_by_next_word`, the canonical words after which it keeps its plain
+    sense: "masih smp ke kupang" is still at school, not "masih sampai ke kupang"."""
+    doc = _read(path) if doc is None else doc
+    return {
+        str(token).lower(): frozenset(str(w).lower() for w in words)
+        for token, words in (doc.get(NOT_AFTER_SECTION) or {}).items()
+    }
+
+
 class Normaliser:
     """Lower-case, squeeze repeated letters, expand reduplication, apply the lexicon."""
 
     def __init__(self, lexicon: dict[str, str] | None = None, senses: Senses | None = None) -> None:
-        doc = _read(LEXICON_FILE) if lexicon is None else {}  # one read for the three sections
+        doc = _read(LEXICON_FILE) if lexicon is None else {}  # one read for the four sections
         self.lexicon = load_lexicon(doc=doc) if lexicon is None else lexicon
         self.senses = load_senses(doc=doc) if senses is None else senses
         self.uppercase = load_uppercase(doc=doc)
+        self.not_after = load_not_after(doc=doc)
 
-    def _sense(self, token: str, next_token: str | None) -> str | None:
-        """The canonical form `token` takes before `next_token`, if the lexicon gives one."""
+    def _sense(
+        self, token: str, next_token: str | None, previous: str | None = None
+    ) -> str | None:
+        """The canonical form `token` takes before `next_token`, if the lexicon gives one, and
+        not after a word that keeps its plain sense ("masih smp ke kupang" is the school)."""
         choices = self.senses.get(token.lower())
         if not choices or next_token is None:
+            return None
+        if previous is not None and previous.lower() in self.not_after.get(token.lower(), ()):
             return None
         nxt = next_token.lower()
         for form, nexts in choices:
@@ -140,9 +160,10 @@ class Normaliser:
         matches = list(_TOKEN.finditer(text))
         for i, m in enumerate(matches):
             following = matches[i + 1].group(0) if i + 1 < len(matches) else None
+            previous = tokens[-1].norm if tokens else None
             norm = (
                 self.uppercase.get(m.group(0))
-                or self._sense(m.group(0), following)
+                or self._sense(m.group(0), following, previous)
                 or self.canonical(m.group(0))
             )
             if not norm:

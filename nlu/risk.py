@@ -95,7 +95,8 @@ _REPORTED_SPEECH = frozenset(
 REPORTED_SPEECH_WINDOW = 3
 #: An adult's age stated in the message ("umur asli 19", "my niece is 19", "25 tahun").
 _ADULT_AGE = re.compile(
-    r"\b(?:umur|usia|age|aged|is|im|i'm|sudah|baru|asli)\s+(?:1[89]|[2-6]\d)\b"
+    r"\b(?:umur|usia|age|aged|is|im|i'm|sudah|baru|asli|saya|aku|beta|dia|she|he|she's|he's|shes|hes)"
+    r"\s+(?:1[89]|[2-6]\d)\b(?!\s*(?:juta|jt|ribu|rb|million|bulan|months|hari|days|jam|hours))"
     r"|\b(?:1[89]|[2-6]\d)\s*(?:tahun|thn|th|years?|yrs?|y/o)\b"
 )
 #: The pattern of the stand-in rule a model flag is checked as (it never matches anything).

@@ -50,3 +50,8 @@ def test_kl_in_capitals_is_kuala_lumpur_and_in_sms_is_kalau() -> None:
     normalise = Normaliser()
     assert normalise("naik pesawat ke KL") == "naik pesawat ke kuala lumpur"
     assert normalise("kl bisa sy ikut") == "kalau bisa saya ikut"
+
+
+def test_smp_after_masih_is_still_the_school_before_ke() -> None:
+    assert "masih smp ke kupang" in Normaliser()("ponakan sy yg msh SMP ke kupang")
+    assert Normaliser()("tunggu smp ke rumah") == "tunggu sampai ke rumah"

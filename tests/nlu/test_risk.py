@@ -1024,6 +1024,18 @@ def test_a_story_seen_in_a_drama_or_on_tiktok_raises_nothing() -> None:
         ("our son went to Malaysia last year, no calls at all since Easter", "lost_contact"),
         ("ana nona di Malaysia te kasi kabar dari Natal", "lost_contact"),
         ("kaka dapa tawaran pi Batam, tiket deng makan dong tanggung semua", "deception"),
+        ("they want $1500 upfront and say she can work on a student visa", "non_procedural_route"),
+        ("they want $1500 upfront and say she can work on a student visa", "illegal_fees"),
+        ("kontrak abis tp bos bilang paspor ga dibalikin sblm ada pengganti", "passport_withheld"),
+        ("my niece just turned 15 and the agent says she can go next month", "underage"),
+        ("the uncle of Maria (15) asked me to write: an agent wants her for Malaysia", "underage"),
+        ("a man came offering my son work on a palm estate", "unlicensed_recruiter"),
+        (
+            "the parents say the girls may not go out and their phones were taken",
+            "confinement_abuse",
+        ),
+        ("calo sdh bawa ponakan sy yg msh SMP ke kupang", "underage"),
+        ("tauke pegang beta pung paspor dari awal datang", "passport_withheld"),
     ],
 )
 def test_reports_found_missing_on_later_blind_sets_raise_their_flag(text: str, flag: str) -> None:
@@ -1045,6 +1057,10 @@ def test_reports_found_missing_on_later_blind_sets_raise_their_flag(text: str, f
         "sy dgr ada org dijual ke kamboja, gmn jaga anak2 kami",
         "anak sy kerja di pabrik di penang, gaji lancar, paspor di dia",
         "my kids, 12 and 9, stay with my mother while I work in Hong Kong",
+        "umur beta 17, tapi beta sonde mau pi skarang, tunggu 18 dulu",
+        "kaka di hongkong ilang sinyal sa, dia su talepon tadi",
+        "they won't let me keep a copy of the contract",
+        "a girl from the next village, we don't know her family, was trafficked. what signs?",
     ],
 )
 def test_own_papers_a_birthday_general_questions_and_others_stories_raise_nothing(
