@@ -124,6 +124,14 @@ KNOWN_COINCIDENCES = frozenset(
         "how much is a passport",
         "who pays the placement fee",
         "beta mau bicara deng orang",
+        # nlu_blind43-44.yml, written blind: short everyday questions (one is the spec's agency
+        # example) that a training line also says once normalised.
+        "ada lowongan resmi ke taiwan?",
+        "pt sinar jaya resmi ka sonde?",
+        "anak sy di malaysia sdh 3 bln tdk ada kabar",
+        "bagaimana cara pulang klo kontrak habis?",
+        "what can this bot do?",
+        "beta mau bicara deng orang asli sa",
     }
 )
 
