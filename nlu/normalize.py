@@ -118,9 +118,7 @@ class Normaliser:
         self.uppercase = load_uppercase(doc=doc)
         self.not_after = load_not_after(doc=doc)
 
-    def _sense(
-        self, token: str, next_token: str | None, previous: str | None = None
-    ) -> str | None:
+    def _sense(self, token: str, next_token: str | None, previous: str | None = None) -> str | None:
         """The canonical form `token` takes before `next_token`, if the lexicon gives one, and
         not after a word that keeps its plain sense ("masih smp ke kupang" is the school)."""
         choices = self.senses.get(token.lower())

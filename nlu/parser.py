@@ -6,6 +6,7 @@ from __future__ import annotations
 from nlu.entities import EntityExtractor, Gazetteer
 from nlu.fallback import FallbackClassifier
 from nlu.flag_model import FlagModel
+from nlu.handoff import HandoffRequests
 from nlu.langid import LanguageIdentifier
 from nlu.model import TrainedModel
 from nlu.normalize import Normaliser
@@ -49,6 +50,7 @@ class LocalParser:
         gazetteer: Gazetteer | None = None,
     ) -> None:
         self.model = model
+        self.handoff = HandoffRequests.load()
         self.enricher = Enricher(
             model.language_identifier,
             normaliser=normaliser,
@@ -60,11 +62,14 @@ class LocalParser:
         en = self.enricher
         normalised = en.normaliser.normalise(text)
         if normalised.text:
-            ranking = self.model.classifier.rank(normalised.text)[:RANKING_LENGTH]
+            ranking = self.model.classifier.rank(normalised.text)
+            ranking = self.handoff.promote(normalised.text, ranking)[:RANKING_LENGTH]
         else:
             ranking = [IntentScore("out_of_scope", 0.0)]
         top = ranking[0]
-        fallback_reason = en.fallback.reason(text, ranking) or en.risk.distrust(normalised, top)
+        fallback_reason = en.fallback.reason(text, ranking) or en.risk.distrust(
+            normalised, top, text
+        )
         return Parse(
             text=text,
             intent=top,

@@ -85,7 +85,9 @@ class RasaParser:
         ]
         top = ranking[0]
         fallback_reason = (
-            rasa_failure or en.fallback.reason(text, ranking) or en.risk.distrust(normalised, top)
+            rasa_failure
+            or en.fallback.reason(text, ranking)
+            or en.risk.distrust(normalised, top, text)
         )
         return Parse(
             text=text,

@@ -129,6 +129,48 @@ def _check_words(ctx: dict[str, Any], where: str = "context") -> None:
                 raise ValueError(f"risk lexicon {where}.{key}: {bad!r} are not words (quote them)")
 
 
+def _laughter_regex(ctx: dict[str, Any]) -> re.Pattern[str] | None:
+    """Laughter in the original text: words ("wkwk", "haha", "lol") or emoji."""
+    marks = [str(w) for w in ctx.get("laughter") or ()]
+    if not marks:
+        return None
+    alts = "|".join(re.escape(m) for m in sorted(marks, key=len, reverse=True))
+    return re.compile(rf"(?i)(?:{alts})")
+
+
+#: Quote marks around a word said in jest.
+_QUOTES = frozenset("'\"‘’“”`")
+
+
+def _quoted(original: str, span: tuple[int, int] | None) -> bool:
+    """Whether the original words at `span` stand in quote marks ("'dikurung'")."""
+    if span is None:
+        return False
+    start, end = span
+    return (
+        start > 0
+        and end < len(original)
+        and original[start - 1] in _QUOTES
+        and original[end] in _QUOTES
+    )
+
+
+def _relatives_regex(ctx: dict[str, Any]) -> re.Pattern[str]:
+    """The relatives, less a kin word used to address the reader: "kak" opening a clause or
+    after a greeting ("tolong kak, ..."), or closing the message ("... tu kyk gmn kak?"). A
+    message that says "kak" to the bot names no relative of the writer's."""
+    kin = _phrase_regex(ctx["relatives"]).pattern
+    words = [re.escape(str(w)) for w in ctx.get("vocatives") or ()]
+    if not words:
+        return re.compile(kin)
+    openers = [re.escape(str(w)) + " " for w in ctx.get("vocative_openers") or ()]
+    before = "|".join(["(?<=^)", "(?<=[,.!?;:] )", *(f"(?<={o})" for o in openers)])
+    address = "|".join(words)
+    opening = rf"(?:{before})(?:{address})(?= [,.!?;:]| ?[?!.]*$)"
+    closing = rf"(?:{address})(?= ?[?!.]*$)"
+    return re.compile(rf"(?!{opening}|{closing}){kin}")
+
+
 def _hearsay_regex(ctx: dict[str, Any]) -> re.Pattern[str] | None:
     """A reassurance that only the agent or employer gives ("agen bilang baik baik saja"): the
     speaker, up to three words, then a `resolved` phrase. The family still has not heard from
@@ -211,6 +253,9 @@ class RiskLexicon:
     #: keep that consequence hypothetical ("nanti", "will", "?").
     consequent_actors: frozenset[str] = frozenset()
     conditional_modals: frozenset[str] = frozenset()
+    #: Laughter ("wkwk", "haha", an emoji): with it, a danger word in quotes is a joke
+    #: ("wkwk aku 'dikurung' di kamar sm anak majikan suruh main PS").
+    laughter: re.Pattern[str] | None = None
 
     @classmethod
     def load(cls, path: Path = RISK_LEXICON_FILE) -> RiskLexicon:
@@ -241,7 +286,7 @@ class RiskLexicon:
             stranger=_phrase_regex(ctx["stranger"]),
             not_stranger=_phrase_regex(ctx["not_stranger"]) if ctx.get("not_stranger") else None,
             first_person=_phrase_regex(ctx["first_person"]),
-            relatives=_phrase_regex(ctx["relatives"]),
+            relatives=_relatives_regex(ctx),
             others=_with_possessive(ctx["others"]),
             past=_phrase_regex(ctx["past"]),
             intent_cues={k: _phrase_regex(v) for k, v in (ctx.get("intent_cues") or {}).items()},
@@ -258,6 +303,7 @@ class RiskLexicon:
             },
             consequent_actors=frozenset(str(w) for w in ctx.get("consequent_actors") or ()),
             conditional_modals=frozenset(str(w) for w in ctx.get("conditional_modals") or ()),
+            laughter=_laughter_regex(ctx),
         )
 
 
@@ -353,7 +399,9 @@ class RiskDetector:
                 return "story about others"
         return None
 
-    def distrust(self, normalised: Normalised, intent: IntentScore) -> str | None:
+    def distrust(
+        self, normalised: Normalised, intent: IntentScore, original: str | None = None
+    ) -> str | None:
         """Why the classifier's intent must not escalate by itself, or None. An emergency or
         lost_contact guess for a message that only tells of others ("I read in the news about
         girls trapped in scam compounds, how do people get pulled in?") is treated like an
@@ -368,11 +416,35 @@ class RiskDetector:
             return "the message says the contact is back"
         if intent.name == "emergency" and self._danger_denied(normalised.text):
             return "the message denies the danger it names"
+        if (
+            intent.name == "emergency"
+            and original is not None
+            and self._danger_in_jest(normalised, original)
+        ):
+            return "the danger it names is quoted in jest"
         if intent.name in CLASSIFIER_FLAGS and not self._has_cue(
             CLASSIFIER_FLAGS[intent.name], normalised.text, intent.confidence
         ):
             return "no word of a lost contact in the message"
         return None
+
+    def _in_jest(self, original: str, span: tuple[int, int] | None) -> bool:
+        """Whether the words at `span` are quoted in a message that laughs ("wkwk aku 'dikurung'
+        di kamar sm anak majikan suruh main PS 🤣"): a joke, not a report."""
+        laughter = self.lexicon.laughter
+        return laughter is not None and _quoted(original, span) and bool(laughter.search(original))
+
+    def _danger_in_jest(self, normalised: Normalised, original: str) -> bool:
+        """Whether every confinement word of the message is quoted in jest."""
+        matched = False
+        for rule in self.lexicon.rules:
+            if rule.flag != "confinement_abuse" or rule.negated_form:
+                continue
+            for m in rule.regex.finditer(normalised.text):
+                matched = True
+                if not self._in_jest(original, normalised.original_span(m.start(), m.end())):
+                    return False
+        return matched
 
     def _danger_denied(self, norm: str) -> bool:
         """Whether the message names abuse only to deny it ("majikan sonde pernah pukul dia, cuma
@@ -550,12 +622,14 @@ class RiskDetector:
                 born = m.groupdict().get("born")
                 if born and not _is_minor_birth_year(int(born)):
                     continue
+                span = normalised.original_span(m.start(), m.end())
                 why = self._cancel_reason(norm, m.start(), m.end(), rule, clauses, story)
+                if not why and self._in_jest(original, span):
+                    why = "quoted in jest"
                 if why:
                     log.debug("risk %s not raised by %r: %s", rule.flag, m.group(0), why)
                     ruled_out.setdefault(rule.flag, []).append((m.start(), m.end()))
                     continue
-                span = normalised.original_span(m.start(), m.end())
                 trigger = original[span[0] : span[1]] if span else m.group(0)
                 found[rule.flag] = RiskFlag(rule.flag, trigger, "lexicon")
                 explained.append((m.start(), m.end()))

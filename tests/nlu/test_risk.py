@@ -1036,6 +1036,14 @@ def test_a_story_seen_in_a_drama_or_on_tiktok_raises_nothing() -> None:
         ),
         ("calo sdh bawa ponakan sy yg msh SMP ke kupang", "underage"),
         ("tauke pegang beta pung paspor dari awal datang", "passport_withheld"),
+        ("the agency will only give back my brother's passport if we pay", "passport_withheld"),
+        ("om suruh ubah tahun lahir adik di KK biar cukup umur", "underage"),
+        (
+            "ditawari kerja di hotel, yg ngajak om sendiri, visanya visa kunjungan",
+            "unlicensed_recruiter",
+        ),
+        ("kaka di Kamboja bilang ok sa, cuma paspor kantor yang pegang", "passport_withheld"),
+        ("kak, sy lg ngumpet di kamar mandi, majikan lg ngamuk", "confinement_abuse"),
     ],
 )
 def test_reports_found_missing_on_later_blind_sets_raise_their_flag(text: str, flag: str) -> None:
@@ -1061,6 +1069,13 @@ def test_reports_found_missing_on_later_blind_sets_raise_their_flag(text: str, f
         "kaka di hongkong ilang sinyal sa, dia su talepon tadi",
         "they won't let me keep a copy of the contract",
         "a girl from the next village, we don't know her family, was trafficked. what signs?",
+        "akta lahir beta pung ade ilang, bisa urus dokumen ko sonde?",
+        "ada calo keliling desa tawarkan kerja tanpa paspor. blm ada warga yg ikut, sy lapor saja",
+        "My father is coming home from Malaysia after 12 years. Is there a program for returnees?",
+        "sy 17 thn, blm boleh brgkt ya? ya udh nunggu tahun dpn aja",
+        "ciri2 calo yg suka tahan paspor tu kyk gmn kak?",
+        "she offered to keep my passport in her safe but I said no",
+        "wkwk aku 'dikurung' di kamar sm anak majikan suruh main game 🤣",
     ],
 )
 def test_own_papers_a_birthday_general_questions_and_others_stories_raise_nothing(
@@ -1112,3 +1127,18 @@ def test_the_model_does_not_raise_a_flag_on_words_its_rules_judged_hypothetical(
 ) -> None:
     text = "If my employer ever locks me in the house, who do I report to? Asking before I leave."
     assert "confinement_abuse" not in flags(local_parser, text)
+
+
+def test_a_kak_that_addresses_the_reader_is_no_relative() -> None:
+    assert _rule_flags("Upan fauk paspor kaka?") == set()
+    assert "passport_withheld" in _rule_flags("kaka sy paspornya ditahan agen, tolong kak")
+
+
+def test_a_danger_word_quoted_in_jest_does_not_make_an_emergency() -> None:
+    detector = RiskDetector()
+    joke = "majikan sy tiap hari 'nyiksa' sy pake masakan enak 😂"
+    told = "majikan sy nyiksa sy tiap hari 😭"
+    assert detector.distrust(Normaliser().normalise(joke), IntentScore("emergency", 0.8), joke)
+    assert (
+        detector.distrust(Normaliser().normalise(told), IntentScore("emergency", 0.8), told) is None
+    )
