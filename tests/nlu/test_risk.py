@@ -1044,6 +1044,14 @@ def test_a_story_seen_in_a_drama_or_on_tiktok_raises_nothing() -> None:
         ),
         ("kaka di Kamboja bilang ok sa, cuma paspor kantor yang pegang", "passport_withheld"),
         ("kak, sy lg ngumpet di kamar mandi, majikan lg ngamuk", "confinement_abuse"),
+        ("sonde, beta sonde pegang paspor, majikan yang pegang", "passport_withheld"),
+        ("my nephew went to Taiwan and they have had no news for a year", "lost_contact"),
+        (
+            "the agent who sent him still has his passport and says he must sign again",
+            "passport_withheld",
+        ),
+        ("dong kasi ade visa ziarah, bilang sama deng visa karja", "deception"),
+        ("she was told she would be a cook but the visa they gave her says umrah", "deception"),
     ],
 )
 def test_reports_found_missing_on_later_blind_sets_raise_their_flag(text: str, flag: str) -> None:
@@ -1076,6 +1084,9 @@ def test_reports_found_missing_on_later_blind_sets_raise_their_flag(text: str, f
         "ciri2 calo yg suka tahan paspor tu kyk gmn kak?",
         "she offered to keep my passport in her safe but I said no",
         "wkwk aku 'dikurung' di kamar sm anak majikan suruh main game 🤣",
+        "I saw an ad for jobs in Poland but I did not reply. Where are the official vacancies?",
+        "is my employer allowed to keep my passport? I still have it, just curious",
+        "katanya jgn percaya calo yg blg ga perlu paspor. lowongan resmi di mana?",
     ],
 )
 def test_own_papers_a_birthday_general_questions_and_others_stories_raise_nothing(
