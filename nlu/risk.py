@@ -179,7 +179,12 @@ def _hearsay_regex(ctx: dict[str, Any]) -> re.Pattern[str] | None:
         return None
     speakers = _phrase_regex(ctx["hearsay"]).pattern
     resolved = _phrase_regex(ctx["resolved"]).pattern
-    return re.compile(speakers + r"(?: [^\s.,;!?]+){0,3} " + resolved)
+    phrased = speakers + r"(?: [^\s.,;!?]+){0,3} " + resolved
+    if ctx.get("hearsay_speakers") and ctx.get("hearsay_verbs"):
+        who = _phrase_regex(ctx["hearsay_speakers"]).pattern
+        verb = _phrase_regex(ctx["hearsay_verbs"]).pattern
+        phrased += rf"|{who}(?: [^\s.,;!?]+){{0,4}} {verb}(?: [^\s.,;!?]+){{0,3}} {resolved}"
+    return re.compile(phrased)
 
 
 def _with_possessive(phrases: list[str]) -> re.Pattern[str]:
@@ -253,6 +258,9 @@ class RiskLexicon:
     #: keep that consequence hypothetical ("nanti", "will", "?").
     consequent_actors: frozenset[str] = frozenset()
     conditional_modals: frozenset[str] = frozenset()
+    #: Questions that stay general even when "we" or "I" ask them ("for a village talk: how do we
+    #: explain ...", "kermana katong tau agen yang suka tahan paspor?").
+    general_anyway: re.Pattern[str] | None = None
     #: Laughter ("wkwk", "haha", an emoji): with it, a danger word in quotes is a joke
     #: ("wkwk aku 'dikurung' di kamar sm anak majikan suruh main PS").
     laughter: re.Pattern[str] | None = None
@@ -304,6 +312,9 @@ class RiskLexicon:
             consequent_actors=frozenset(str(w) for w in ctx.get("consequent_actors") or ()),
             conditional_modals=frozenset(str(w) for w in ctx.get("conditional_modals") or ()),
             laughter=_laughter_regex(ctx),
+            general_anyway=(
+                _phrase_regex(ctx["general_anyway"]) if ctx.get("general_anyway") else None
+            ),
         )
 
 
@@ -375,6 +386,8 @@ class RiskDetector:
         own_words = lex.others.sub(" ", ctext)  # "anak sekolah", "tetangga saya" are not kin
         personal = bool(lex.first_person.search(own_words) or lex.relatives.search(own_words))
         if self._is_general(ctext) and not personal:
+            return "general question"
+        if lex.general_anyway is not None and lex.general_anyway.search(ctext):
             return "general question"
         if lex.others.search(ctext) and lex.past.search(ctext):
             rest = lex.others.sub(" ", ctext)

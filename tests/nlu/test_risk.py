@@ -1052,6 +1052,17 @@ def test_a_story_seen_in_a_drama_or_on_tiktok_raises_nothing() -> None:
         ),
         ("dong kasi ade visa ziarah, bilang sama deng visa karja", "deception"),
         ("she was told she would be a cook but the visa they gave her says umrah", "deception"),
+        ("calo kumpul KTP anak2 muda di desa. ponakan sy sdh kasi KTPnya", "passport_withheld"),
+        (
+            "bos bilang beta bisa datang karja, beta pung ipar yang urus smua",
+            "unlicensed_recruiter",
+        ),
+        ("sdh tdk bisa hub istri sy di hongkong sejak bulan lalu", "lost_contact"),
+        ("adik sy 15 thn sdh 3 bln di penampungan PT", "underage"),
+        (
+            "no news from my son since March. The sponsor says he is fine but gives no number",
+            "lost_contact",
+        ),
     ],
 )
 def test_reports_found_missing_on_later_blind_sets_raise_their_flag(text: str, flag: str) -> None:
@@ -1087,6 +1098,17 @@ def test_reports_found_missing_on_later_blind_sets_raise_their_flag(text: str, f
         "I saw an ad for jobs in Poland but I did not reply. Where are the official vacancies?",
         "is my employer allowed to keep my passport? I still have it, just curious",
         "katanya jgn percaya calo yg blg ga perlu paspor. lowongan resmi di mana?",
+        "For a village talk: how do we explain signs of locking workers in or keeping passports?",
+        "kermana katong tau agen yang suka tahan paspor?",
+        "beta pung laki sonde telpon 3 hari... o su, barusan dia telpon, HP rusak sa",
+        "ana pung akta lahir ilang, dia su 20 taon, bisa pake surat lain ko?",
+        "my wife is fine, she just can't use her phone during work hours. normal?",
+        "anak sy jarang telpon krn pindah pabrik, dia sdh kabari lwt FB",
+        "No, nobody's holding my passport, I have it.",
+        "My mum is holding onto my passport back home for safekeeping, can she post it?",
+        "the hotline no 0800 gk bs ditelpon dr luar negeri, pake no apa?",
+        "The embassy is holding onto my sister's passport while they process her visa",
+        "Help! I locked myself out of my Facebook account lol",
     ],
 )
 def test_own_papers_a_birthday_general_questions_and_others_stories_raise_nothing(
