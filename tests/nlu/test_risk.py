@@ -1063,6 +1063,8 @@ def test_a_story_seen_in_a_drama_or_on_tiktok_raises_nothing() -> None:
             "no news from my son since March. The sponsor says he is fine but gives no number",
             "lost_contact",
         ),
+        ("my brother's WhatsApp was last seen in August, he works on a boat", "lost_contact"),
+        ("beta belum dapa kontrak, paspor ju dong su ambil", "passport_withheld"),
     ],
 )
 def test_reports_found_missing_on_later_blind_sets_raise_their_flag(text: str, flag: str) -> None:
@@ -1109,6 +1111,10 @@ def test_reports_found_missing_on_later_blind_sets_raise_their_flag(text: str, f
         "the hotline no 0800 gk bs ditelpon dr luar negeri, pake no apa?",
         "The embassy is holding onto my sister's passport while they process her visa",
         "Help! I locked myself out of my Facebook account lol",
+        "dong bilang anak di bawah 18 sonde boleh berangkat, batul ko?",
+        "anak sy baru 17 thn, sy bilang tunggu smp 18 baru daftar resmi. betul kan?",
+        "sy udh byr uang admin 7jt ke kantor cabang, janji berangkat 2 minggu, blm ada kabar",
+        "sy sdh kasi doi ke sponsor, tapi sampe sekarang sponsor sonde kasi kabar",
     ],
 )
 def test_own_papers_a_birthday_general_questions_and_others_stories_raise_nothing(
