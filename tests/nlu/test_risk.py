@@ -1113,8 +1113,6 @@ def test_reports_found_missing_on_later_blind_sets_raise_their_flag(text: str, f
         "Help! I locked myself out of my Facebook account lol",
         "dong bilang anak di bawah 18 sonde boleh berangkat, batul ko?",
         "anak sy baru 17 thn, sy bilang tunggu smp 18 baru daftar resmi. betul kan?",
-        "sy udh byr uang admin 7jt ke kantor cabang, janji berangkat 2 minggu, blm ada kabar",
-        "sy sdh kasi doi ke sponsor, tapi sampe sekarang sponsor sonde kasi kabar",
     ],
 )
 def test_own_papers_a_birthday_general_questions_and_others_stories_raise_nothing(
@@ -1181,3 +1179,14 @@ def test_a_danger_word_quoted_in_jest_does_not_make_an_emergency() -> None:
     assert (
         detector.distrust(Normaliser().normalise(told), IntentScore("emergency", 0.8), told) is None
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sy udh byr uang admin 7jt ke kantor cabang, janji berangkat 2 minggu, blm ada kabar",
+        "sy sdh kasi doi ke sponsor, tapi sampe sekarang sponsor sonde kasi kabar",
+    ],
+)
+def test_an_agency_or_sponsor_silent_about_a_departure_is_no_lost_relative(text: str) -> None:
+    assert "lost_contact" not in _rule_flags(text)
