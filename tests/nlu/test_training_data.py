@@ -140,6 +140,9 @@ KNOWN_COINCIDENCES = frozenset(
         "tolong sy dikurung majikan, ga dikasih makan",
         "anak sy di malaysia udh 3 bln ga ada kabar",
         "gmn cara pulang klo kontrak habis?",
+        # nlu_blind59.yml, written blind: the spec's own example and a plain office question.
+        "apa ciri calo yang suka tahan paspor?",
+        "kantor bp3mi di kupang di mana?",
     }
 )
 
