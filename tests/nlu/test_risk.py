@@ -1065,6 +1065,13 @@ def test_a_story_seen_in_a_drama_or_on_tiktok_raises_nothing() -> None:
         ),
         ("my brother's WhatsApp was last seen in August, he works on a boat", "lost_contact"),
         ("beta belum dapa kontrak, paspor ju dong su ambil", "passport_withheld"),
+        ("paspor sy msh disimpen agen dr wkt brgkt", "passport_withheld"),
+        ("buku pelaut suami sy dipegang kapten", "passport_withheld"),
+        ("dong sonde kasi ade pegang HP", "confinement_abuse"),
+        ("agen bilang umur ade bisa dinaikkan di KTP biar cukup 18", "underage"),
+        ("lewat tawau jalan kaki katanya aman, om sdh biasa antar org", "unlicensed_recruiter"),
+        ("bapa mau kirim adik sy yg umur 17 k malaysia", "underage"),
+        ("my brother is crew on a longliner, last message was in March", "lost_contact"),
     ],
 )
 def test_reports_found_missing_on_later_blind_sets_raise_their_flag(text: str, flag: str) -> None:
@@ -1112,6 +1119,8 @@ def test_reports_found_missing_on_later_blind_sets_raise_their_flag(text: str, f
         "The embassy is holding onto my sister's passport while they process her visa",
         "Help! I locked myself out of my Facebook account lol",
         "dong bilang anak di bawah 18 sonde boleh berangkat, batul ko?",
+        "ada tetangga ditawari kerja lwt jalur belakang. bukan kel sy, cm mau kasih tau",
+        "kontrak ada, paspor sy pegang sendiri. makanan di asrama kurang, hak sy dpt makan layak?",
         "anak sy baru 17 thn, sy bilang tunggu smp 18 baru daftar resmi. betul kan?",
     ],
 )
