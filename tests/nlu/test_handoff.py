@@ -53,3 +53,10 @@ def test_a_promoted_request_leads_a_ranking_that_still_sums_to_one() -> None:
     assert promoted[0] == IntentScore("request_human", CONFIDENCE)
     assert [s.name for s in promoted[1:]] == ["report_risk", "ask_costs"]
     assert sum(s.confidence for s in promoted) == pytest.approx(1.0)
+
+
+def test_saying_no_officer_is_needed_is_no_request() -> None:
+    rule = HandoffRequests.load()
+    text = Normaliser()("sy tdk perlu petugas, cukup info lewat sini sj. BPJS PMI tanggung apa?")
+    ranking = [IntentScore("ask_insurance", 0.6), IntentScore("request_human", 0.2)]
+    assert rule.promote(text, ranking) == ranking

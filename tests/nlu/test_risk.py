@@ -1072,6 +1072,14 @@ def test_a_story_seen_in_a_drama_or_on_tiktok_raises_nothing() -> None:
         ("lewat tawau jalan kaki katanya aman, om sdh biasa antar org", "unlicensed_recruiter"),
         ("bapa mau kirim adik sy yg umur 17 k malaysia", "underage"),
         ("my brother is crew on a longliner, last message was in March", "lost_contact"),
+        ("paspornya skrg dipegang bapak itu dan tdk mau dikasih", "passport_withheld"),
+        (
+            "beta pung nona umur 17 mau didaftar PT, dong bilang tunggu 18 di penampungan sa",
+            "underage",
+        ),
+        ("the agency says he's fine but we have not spoken to him for 8 months", "lost_contact"),
+        ("the agency said my son can go at 16 if they change his birth year", "underage"),
+        ("sodara mau pi ziarah ke Arab tapi sebenarnya mau karja", "non_procedural_route"),
     ],
 )
 def test_reports_found_missing_on_later_blind_sets_raise_their_flag(text: str, flag: str) -> None:
@@ -1120,6 +1128,9 @@ def test_reports_found_missing_on_later_blind_sets_raise_their_flag(text: str, f
         "Help! I locked myself out of my Facebook account lol",
         "dong bilang anak di bawah 18 sonde boleh berangkat, batul ko?",
         "ada tetangga ditawari kerja lwt jalur belakang. bukan kel sy, cm mau kasih tau",
+        "anak sy 17 thn, sy tdk mau kirim dia kerja dulu, tunggu tamat",
+        "I heard a story at church about a boy who went through Entikong without papers",
+        "a man is going house to house offering jobs. He hasn't talked to my family.",
         "kontrak ada, paspor sy pegang sendiri. makanan di asrama kurang, hak sy dpt makan layak?",
         "anak sy baru 17 thn, sy bilang tunggu smp 18 baru daftar resmi. betul kan?",
     ],
