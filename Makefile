@@ -39,6 +39,7 @@ bench: install
 	$(BIN)/python bench/agencies.py
 	$(BIN)/python bench/channels.py
 	$(BIN)/python bench/console.py
+	$(BIN)/python bench/blind_first_runs.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
