@@ -449,30 +449,30 @@ class RiskDetector:
 
     def _danger_in_jest(self, normalised: Normalised, original: str) -> bool:
         """Whether every confinement word of the message is quoted in jest."""
-        matched = False
-        for rule in self.lexicon.rules:
-            if rule.flag != "confinement_abuse" or rule.negated_form:
-                continue
-            for m in rule.regex.finditer(normalised.text):
-                matched = True
-                if not self._in_jest(original, normalised.original_span(m.start(), m.end())):
-                    return False
-        return matched
+        found = self._danger_matches(normalised.text)
+        return bool(found) and all(
+            self._in_jest(original, normalised.original_span(m.start(), m.end())) for _, m in found
+        )
+
+    def _danger_matches(self, norm: str) -> list[tuple[Rule, re.Match[str]]]:
+        """Every match of a confinement rule (not its negated forms): the danger words an
+        emergency guess rests on, for `_danger_denied` and `_danger_in_jest`."""
+        return [
+            (rule, m)
+            for rule in self.lexicon.rules
+            if rule.flag == "confinement_abuse" and not rule.negated_form
+            for m in rule.regex.finditer(norm)
+        ]
 
     def _danger_denied(self, norm: str) -> bool:
         """Whether the message names abuse only to deny it ("majikan sonde pernah pukul dia, cuma
         suka marah"): a confinement rule matches, and every match is negated."""
         clauses = _clauses(norm)
-        matched = False
-        for rule in self.lexicon.rules:
-            if rule.flag != "confinement_abuse" or rule.negated_form:
-                continue
-            for m in rule.regex.finditer(norm):
-                matched = True
-                why = self._cancel_reason(norm, m.start(), m.end(), rule, clauses, False)
-                if why != "negated":
-                    return False
-        return matched
+        found = self._danger_matches(norm)
+        return bool(found) and all(
+            self._cancel_reason(norm, m.start(), m.end(), rule, clauses, False) == "negated"
+            for rule, m in found
+        )
 
     def _contact_resolved(self, norm: str) -> bool:
         """Whether the message says a lost contact is over ("ternyata hpnya rusak, sudah kabar
