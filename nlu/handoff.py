@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from nlu.paths import DATA_DIR
+from nlu.risk import expand_macros
 from nlu.types import IntentScore
 
 log = logging.getLogger(__name__)
@@ -37,11 +38,7 @@ class HandoffRequests:
     def load(cls, path: Path = HANDOFF_REQUESTS_FILE) -> HandoffRequests:
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
         macros: dict[str, str] = doc.get("macros") or {}
-        alternatives = []
-        for p in doc["patterns"]:
-            for name, body in macros.items():
-                p = p.replace(f"<{name}>", body)
-            alternatives.append(f"(?:{p})")
+        alternatives = [f"(?:{expand_macros(p, macros)})" for p in doc["patterns"]]
         return cls(re.compile("|".join(alternatives)))
 
     def promote(self, normalised_text: str, ranking: list[IntentScore]) -> list[IntentScore]:

@@ -116,6 +116,15 @@ def _phrase_regex(phrases: list[str]) -> re.Pattern[str]:
     return re.compile(r"(?<![\w'])(?:" + "|".join(alts) + r")(?![\w'])")
 
 
+def expand_macros(pattern: str, macros: dict[str, str]) -> str:
+    """`pattern` with every `<name>` of `macros` written out (macros may use macros, three deep):
+    how the lexicon files (risk_lexicon.yml, handoff_requests.yml) keep long alternations once."""
+    for _ in range(3):
+        for name, body in macros.items():
+            pattern = pattern.replace(f"<{name}>", body)
+    return pattern
+
+
 def _check_words(ctx: dict[str, Any], where: str = "context") -> None:
     """Every word list of the lexicon holds strings only. YAML reads an unquoted `no`, `yes`,
     `on` or `off` as a boolean, and `str(False)` is no negator: "no" was silently missing from
@@ -269,20 +278,13 @@ class RiskLexicon:
     def load(cls, path: Path = RISK_LEXICON_FILE) -> RiskLexicon:
         doc: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
         macros: dict[str, str] = doc.get("macros", {})
-
-        def expand(pattern: str) -> str:
-            for _ in range(3):  # macros may use macros
-                for name, body in macros.items():
-                    pattern = pattern.replace(f"<{name}>", body)
-            return pattern
-
         rules: list[Rule] = []
         for flag, kinds in doc["flags"].items():
             if flag not in RISK_FLAGS:
                 raise ValueError(f"unknown risk flag in lexicon: {flag}")
             for kind, negated in (("patterns", False), ("negative_patterns", True)):
                 for p in kinds.get(kind) or []:
-                    rules.append(Rule(flag, re.compile(expand(p)), negated))
+                    rules.append(Rule(flag, re.compile(expand_macros(p, macros)), negated))
         ctx = doc["context"]
         _check_words(ctx)
         return cls(
@@ -672,7 +674,7 @@ class RiskDetector:
         known: set[str],
         intent: IntentScore | None,
         explained: list[tuple[int, int]],
-        ruled_out: dict[str, list[tuple[int, int]]] | None = None,
+        ruled_out: dict[str, list[tuple[int, int]]],
     ) -> list[RiskFlag]:
         """Flags the learnt model raises and the rules did not, located at their strongest
         evidence word and kept only if that spot is no question, condition or story. When the
@@ -708,7 +710,7 @@ class RiskDetector:
             if denial is not None and denial.search(norm):
                 continue  # "she keeps her own passport"
             top = evidence[0]
-            spent = (ruled_out or {}).get(score.name, [])
+            spent = ruled_out.get(score.name, [])
             if any(a <= w.start < b for w in evidence for a, b in spent):
                 log.debug("model flag %s: leans on words its rules ruled out", score.name)
                 continue
