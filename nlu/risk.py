@@ -273,6 +273,12 @@ class RiskLexicon:
     #: Laughter ("wkwk", "haha", an emoji): with it, a danger word in quotes is a joke
     #: ("wkwk aku 'dikurung' di kamar sm anak majikan suruh main PS").
     laughter: re.Pattern[str] | None = None
+    #: Words saying a danger told in the past is over ("tapi sekarang dia sudah pulang", "sudah
+    #: pindah ke majikan baru"): after them, a past-time clause tells what was, not what is.
+    over_now: re.Pattern[str] | None = None
+    #: Words of a case still to pursue ("kasus", "lapor", "report"): a past danger the writer
+    #: wants to act on stays flagged even when the person is safe now.
+    case_open: re.Pattern[str] | None = None
 
     @classmethod
     def load(cls, path: Path = RISK_LEXICON_FILE) -> RiskLexicon:
@@ -314,6 +320,8 @@ class RiskLexicon:
             consequent_actors=frozenset(str(w) for w in ctx.get("consequent_actors") or ()),
             conditional_modals=frozenset(str(w) for w in ctx.get("conditional_modals") or ()),
             laughter=_laughter_regex(ctx),
+            over_now=_phrase_regex(ctx["over_now"]) if ctx.get("over_now") else None,
+            case_open=_phrase_regex(ctx["case_open"]) if ctx.get("case_open") else None,
             general_anyway=(
                 _phrase_regex(ctx["general_anyway"]) if ctx.get("general_anyway") else None
             ),
@@ -395,6 +403,13 @@ class RiskDetector:
             rest = lex.others.sub(" ", ctext)
             if not (lex.first_person.search(rest) or lex.relatives.search(rest)):
                 return "past story about an acquaintance"
+        if (
+            lex.over_now is not None
+            and lex.past.search(ctext)
+            and lex.over_now.search(norm, cend)
+            and not (lex.case_open is not None and lex.case_open.search(norm))
+        ):
+            return "told in the past, and the message says it is over"
         if story:
             # The writer or a relative in a clause that is not itself the story keeps the flag;
             # inside the story's clause ("saya baca berita ...") only a relative does.

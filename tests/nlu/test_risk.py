@@ -1210,3 +1210,51 @@ def test_a_danger_word_quoted_in_jest_does_not_make_an_emergency() -> None:
 )
 def test_an_agency_or_sponsor_silent_about_a_departure_is_no_lost_relative(text: str) -> None:
     assert "lost_contact" not in _rule_flags(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        (
+            "sudah setahun kakak saya tidak pernah keluar rumah majikan, mohon bantu",
+            "confinement_abuse",
+        ),
+        ("the employer won't let my wife use her phone, even on Sundays", "confinement_abuse"),
+        ("PT Fajar Sentosa pegang saya punya paspor sudah tiga bulan", "passport_withheld"),
+        ("sudah lebaran dua kali suami saya belum juga telepon", "lost_contact"),
+    ],
+)
+def test_reports_found_missing_on_blind_sets_66_to_69_raise_their_flag(
+    text: str, flag: str
+) -> None:
+    assert flag in _rule_flags(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "dulu majikan pernah pukul adik saya, tapi sekarang dia sudah pindah ke majikan baru"
+        " yang baik",
+        "tahun lalu om saya pernah dibawa calo lewat nunukan, tapi sekarang dia sudah pulang"
+        " dan kerja",
+    ],
+)
+def test_a_danger_told_in_the_past_and_said_to_be_over_raises_nothing(text: str) -> None:
+    assert _rule_flags(text) == set()
+
+
+def test_a_past_danger_the_writer_wants_to_report_stays_flagged() -> None:
+    text = "adik saya dulu pernah dipukul majikan, sekarang sudah pulang, saya mau lapor kasusnya"
+    assert "confinement_abuse" in _rule_flags(text)
+
+
+def test_a_teacher_explaining_the_signs_to_pupils_raises_nothing() -> None:
+    text = (
+        "saya mau jelaskan ke murid tanda tanda penipuan seperti paspor ditahan dan gaji tidak"
+        " dibayar"
+    )
+    assert _rule_flags(text) == set()
+
+
+def test_a_passport_held_by_the_daughter_who_travels_is_no_withheld_passport() -> None:
+    assert _rule_flags("agen sudah kasih kontrak, paspor tetap dipegang anak saya") == set()
