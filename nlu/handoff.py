@@ -4,7 +4,8 @@ A message that asks in so many words for an officer or a caseworker is request_h
 story it also tells; the classifier weighs the story and missed such requests on blind sets
 (request_human sets the level `high`: a missed one leaves a family without the officer it asked
 for). The rule promotes request_human to the top of the ranking, unless the classifier already
-chose another handoff intent (emergency, lost_contact), which opens a case too and says more.
+chose another handoff intent (emergency, lost_contact) with some confidence, which opens a case
+too and says more.
 """
 
 from __future__ import annotations
@@ -26,8 +27,11 @@ HANDOFF_REQUESTS_FILE = DATA_DIR / "handoff_requests.yml"
 INTENT = "request_human"
 #: The confidence a rule-read request is given: sure, as a rule is.
 CONFIDENCE = 0.9
-#: Intents that keep the top place even when the message also asks for a person.
+#: Intents that keep the top place even when the message also asks for a person...
 STRONGER = frozenset({"emergency", "lost_contact"})
+#: ... when the classifier is at least this sure of them: a weak guess would fall back or be
+#: distrusted, and the explicit request, which opens a case for sure, would be lost with it.
+STRONGER_SURE = 0.5
 
 
 @dataclass(frozen=True)
@@ -45,7 +49,7 @@ class HandoffRequests:
         """The ranking with request_human first, at CONFIDENCE or more, when the message asks for
         a person (a weak request_human guess is made sure, so it does not fall back); the other
         intents keep their order and share what is left of the probability."""
-        if not ranking or ranking[0].name in STRONGER:
+        if not ranking or (ranking[0].name in STRONGER and ranking[0].confidence >= STRONGER_SURE):
             return ranking
         m = self.pattern.search(normalised_text)
         if m is None:

@@ -91,11 +91,27 @@ _REPORTED_SPEECH = frozenset(
         "disuruh",
     }
 )
+#: Who passes on a rumour or advice, not terms ("kata teman kalau bilang mau liburan paspor lebih
+#: cepat keluar"): their "kalau" stays hypothetical.
+_RUMOUR_SPEAKERS = frozenset(
+    {
+        "teman",
+        "tetangga",
+        "orang",
+        "orang orang",
+        "kawan",
+        "friend",
+        "friends",
+        "people",
+        "neighbour",
+    }
+)
 #: How many tokens before "kalau" a reporting word may stand ("agen bilang ke saya kalau ...").
 REPORTED_SPEECH_WINDOW = 3
 #: An adult's age stated in the message ("umur asli 19", "my niece is 19", "25 tahun").
 _ADULT_AGE = re.compile(
-    r"\b(?:umur|usia|age|aged|is|im|i'm|sudah|baru|asli|saya|aku|beta|dia|she|he|she's|he's|shes|hes)"
+    r"\b(?:umur|usia|age|aged|is|im|i'm|sudah|baru|asli|saya|aku|beta|dia|she|he|she's|he's|shes|hes"
+    r"|adik|kakak|anak|putri|putra|ponakan|keponakan)"
     r"\s+(?:1[89]|[2-6]\d)\b(?!\s*(?:juta|jt|ribu|rb|million|bulan|months|hari|days|jam|hours))"
     r"|\b(?:1[89]|[2-6]\d)\s*(?:tahun|thn|th|years?|yrs?|y/o)\b"
 )
@@ -181,13 +197,14 @@ def _relatives_regex(ctx: dict[str, Any]) -> re.Pattern[str]:
 
 
 def _hearsay_regex(ctx: dict[str, Any]) -> re.Pattern[str] | None:
-    """A reassurance that only the agent or employer gives ("agen bilang baik baik saja"): the
-    speaker, up to three words, then a `resolved` phrase. The family still has not heard from
-    the worker, so it is no sign that the contact is back."""
+    """A reassurance that only the agent or employer gives ("agen bilang baik baik saja"), or one
+    still awaited ("kalau sudah ada kabar"): the speaker or the "if", up to three words, then a
+    `resolved` or `over_now` phrase. The family still has not heard from the worker, so it is no
+    sign that the contact is back or the danger over."""
     if not (ctx.get("hearsay") and ctx.get("resolved")):
         return None
     speakers = _phrase_regex(ctx["hearsay"]).pattern
-    resolved = _phrase_regex(ctx["resolved"]).pattern
+    resolved = _phrase_regex(list(ctx["resolved"]) + list(ctx.get("over_now") or ())).pattern
     phrased = speakers + r"(?: [^\s.,;!?]+){0,3} " + resolved
     if ctx.get("hearsay_speakers") and ctx.get("hearsay_verbs"):
         who = _phrase_regex(ctx["hearsay_speakers"]).pattern
@@ -276,6 +293,11 @@ class RiskLexicon:
     #: Words saying a danger told in the past is over ("tapi sekarang dia sudah pulang", "sudah
     #: pindah ke majikan baru"): after them, a past-time clause tells what was, not what is.
     over_now: re.Pattern[str] | None = None
+    #: Words saying the writer took part ("saya sudah kirim ktp ke dia"): what the message tells
+    #: is then the writer's own affair, whatever story words it uses.
+    involved: re.Pattern[str] | None = None
+    #: The writer's own word that it is no emergency ("not an emergency, just asking").
+    not_urgent: re.Pattern[str] | None = None
     #: Words of a case still to pursue ("kasus", "lapor", "report"): a past danger the writer
     #: wants to act on stays flagged even when the person is safe now.
     case_open: re.Pattern[str] | None = None
@@ -322,6 +344,8 @@ class RiskLexicon:
             laughter=_laughter_regex(ctx),
             over_now=_phrase_regex(ctx["over_now"]) if ctx.get("over_now") else None,
             case_open=_phrase_regex(ctx["case_open"]) if ctx.get("case_open") else None,
+            involved=_phrase_regex(ctx["involved"]) if ctx.get("involved") else None,
+            not_urgent=_phrase_regex(ctx["not_urgent"]) if ctx.get("not_urgent") else None,
             general_anyway=(
                 _phrase_regex(ctx["general_anyway"]) if ctx.get("general_anyway") else None
             ),
@@ -446,6 +470,14 @@ class RiskDetector:
             return "the message says the contact is back"
         if intent.name == "emergency" and self._danger_denied(normalised.text):
             return "the message denies the danger it names"
+        if intent.name == "emergency" and self._danger_over(normalised.text):
+            return "the message says the danger is over"
+        if (
+            intent.name == "emergency"
+            and self.lexicon.not_urgent is not None
+            and self.lexicon.not_urgent.search(normalised.text)
+        ):
+            return "the writer says it is no emergency"
         if (
             intent.name == "emergency"
             and original is not None
@@ -490,6 +522,14 @@ class RiskDetector:
             self._cancel_reason(norm, m.start(), m.end(), rule, clauses, False) == "negated"
             for rule, m in found
         )
+
+    def _danger_over(self, norm: str) -> bool:
+        """Whether the message says the writer or the relative is safe now ("sy sdh aman skrg,
+        sdh di rumah", "my brother got released yesterday and is on the ship home"): thanks or
+        news, not a call for help. A danger word the rules still read as current raises its
+        flag, and the flag sets the level."""
+        over = self.lexicon.over_now
+        return over is not None and bool(over.search(self._without_hearsay(norm)))
 
     def _contact_resolved(self, norm: str) -> bool:
         """Whether the message says a lost contact is over ("ternyata hpnya rusak, sudah kabar
@@ -603,7 +643,8 @@ class RiskDetector:
             return False
         if not lead:
             return True
-        if _REPORTED_SPEECH & set(lead[-REPORTED_SPEECH_WINDOW:]):
+        said_by = set(lead[-REPORTED_SPEECH_WINDOW:])
+        if _REPORTED_SPEECH & said_by and not _RUMOUR_SPEAKERS & said_by:
             return False
         return not (_COORDINATORS & set(between))
 
@@ -810,6 +851,8 @@ class RiskDetector:
 
     def _tells_story(self, text: str) -> bool:
         lex = self.lexicon
+        if lex.involved is not None and lex.involved.search(text):
+            return False
         if lex.not_stranger is not None:
             text = lex.not_stranger.sub(" ", text)
         return bool(lex.stranger.search(text))

@@ -60,3 +60,9 @@ def test_saying_no_officer_is_needed_is_no_request() -> None:
     text = Normaliser()("sy tdk perlu petugas, cukup info lewat sini sj. BPJS PMI tanggung apa?")
     ranking = [IntentScore("ask_insurance", 0.6), IntentScore("request_human", 0.2)]
     assert rule.promote(text, ranking) == ranking
+
+
+def test_a_weak_emergency_guess_gives_way_to_an_explicit_request() -> None:
+    text = Normaliser().normalise("sy mau bicara dengan petugas, suami sy tdk digaji").text
+    ranking = [IntentScore("emergency", 0.35), IntentScore("report_risk", 0.3)]
+    assert HandoffRequests.load().promote(text, ranking)[0] == IntentScore("request_human", 0.9)

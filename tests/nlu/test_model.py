@@ -31,3 +31,12 @@ def test_training_is_recorded_and_fast(local_parser: LocalParser) -> None:
     meta = local_parser.model.meta
     assert meta["examples"] >= 960
     assert meta["training_seconds"] < 30
+
+
+def test_the_question_part_is_the_last_sentence_that_asks() -> None:
+    from nlu.classifier import question_part
+
+    story = "paspor saya ditahan sponsor . bisa bikin paspor baru di kjri ?"
+    assert question_part(story) == "bisa bikin paspor baru di kjri"
+    assert question_part("sponsor minta 5 juta . betul ko ?") == "betul ko"
+    assert question_part("saya mau kerja di malaysia") == ""

@@ -1258,3 +1258,68 @@ def test_a_teacher_explaining_the_signs_to_pupils_raises_nothing() -> None:
 
 def test_a_passport_held_by_the_daughter_who_travels_is_no_withheld_passport() -> None:
     assert _rule_flags("agen sudah kasih kontrak, paspor tetap dipegang anak saya") == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("gmn urus paspor baru? yg lama dipegang agen di batam", "passport_withheld"),
+        (
+            "my passport expires soon but the agency still keeps it in their office",
+            "passport_withheld",
+        ),
+        ("where is the consulate? my passport is with my employer", "passport_withheld"),
+        ("agen bilang paspor tidak bisa dikasih kalau sy belum lunas", "passport_withheld"),
+        ("dia su pegang pisau lagi", "confinement_abuse"),
+        ("adik sy 16 tahun sudah di penampungan di kupang", "underage"),
+        # The writer took part: what a story word opens is the writer's own offer.
+        (
+            "sy lihat di fb ada orang tawar kerja di kamboja pakai visa turis, sy sudah kirim ktp"
+            " ke dia",
+            "non_procedural_route",
+        ),
+    ],
+)
+def test_reports_found_missing_on_blind_sets_70_to_73_raise_their_flag(
+    text: str, flag: str
+) -> None:
+    assert flag in _rule_flags(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "kata teman kalau bilang mau liburan paspor lebih cepat keluar, betul ka?",
+        "lowongan resmi cari di mana kaka?",
+        "kaka, sy mau lapor calo yang ambil anak anak muda di kampung",
+        "kami ditampung di surabaya, blm ada kabar berangkat dari pt",
+        "no, nobody took her passport, she keeps it herself",
+        "sy masak di dapur restoran, tiap hari pegang pisau untuk potong sayur",
+    ],
+)
+def test_advice_vocatives_departure_news_own_papers_and_kitchen_knives_do_not_escalate(
+    text: str,
+) -> None:
+    assert not _rule_flags(text) & {
+        "passport_withheld",
+        "lost_contact",
+        "confinement_abuse",
+        "non_procedural_route",
+    }
+
+
+def test_an_emergency_guess_in_a_message_that_says_it_is_over_or_no_emergency_is_distrusted() -> (
+    None
+):
+    detector = RiskDetector()
+    for text in (
+        "iya kak, sy sdh aman skrg, sdh di rumah",
+        "thanks, my brother got released yesterday and is on the ship home now",
+        "not an emergency, just asking: can an employer lock the door?",
+    ):
+        assert detector.distrust(Normaliser().normalise(text), IntentScore("emergency", 0.6), text)
+
+
+def test_a_danger_over_only_if_it_comes_is_still_current() -> None:
+    text = "makasih kak, nanti sy kabari kalau sdh ada kabar dr suami, sdh 4 bln hilang kontak"
+    assert "lost_contact" in _rule_flags(text)
