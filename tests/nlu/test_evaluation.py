@@ -101,8 +101,8 @@ def test_later_unseen_sets_meet_targets(local_parser: LocalParser, path: Path) -
 
 #: The blind sets 1-27, 30-61, 63 and 66-73, first-run figures in their headers. Their errors
 #: guided fixes by category, so today's figures are no estimate of unseen text; this guards the
-#: safety figures
-#: they reached against a change that quietly loses escalations (the floor is their lowest today).
+#: safety figures they reached against a change that quietly loses escalations (the floor is their
+#: lowest today).
 #: Sets 28, 29, 62, 64 and 65 were never tuned on; later sets join once measured and tuned on.
 BLIND = [
     HELD_OUT.parent / name
