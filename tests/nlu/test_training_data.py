@@ -82,6 +82,7 @@ MIN_WORDS_OF_A_COPY = 5
 #: headers. No other evaluation message may appear in training.
 KNOWN_COINCIDENCES = frozenset(
     {
+        "siapa yang menang bola tadi malam?",
         "saya mau bicara dengan petugas",
         "am i talking to a real person?",
         "bs bantu apa aj?",
