@@ -56,6 +56,13 @@ _SUBJECT_MODIFIERS = frozenset(
     {
         "someone's",
         "someones",
+        "worker's",
+        "workers",
+        "maid's",
+        "pekerja",
+        "pmi",
+        "tki",
+        "tkw",
         "my",
         "our",
         "your",
@@ -90,6 +97,14 @@ _REPORTED_SPEECH = frozenset(
         "suruh",
         "disuruh",
     }
+)
+#: The words that part two clauses of one condition ("kalau A tapi B").
+_CONTRASTS = frozenset({"tapi", "but", "namun"})
+#: A condition about some later day ("kalau nanti di sana paspor ditahan", "if ever"): it stays
+#: hypothetical even in a message that tells of a departure already planned.
+_FUTURE_CONDITION = re.compile(
+    r"\b(?:kalau|jika|bila|apabila|seandainya|if)"
+    r" (?:nanti|suatu saat|suatu hari|one day|ever|someday)\b|\bin case\b"
 )
 #: Who passes on a rumour or advice, not terms ("kata teman kalau bilang mau liburan paspor lebih
 #: cepat keluar"): their "kalau" stays hypothetical.
@@ -298,6 +313,9 @@ class RiskLexicon:
     involved: re.Pattern[str] | None = None
     #: The writer's own word that it is no emergency ("not an emergency, just asking").
     not_urgent: re.Pattern[str] | None = None
+    #: The writer announcing a question ("saya mau tanya", "I want to ask"): a first person that
+    #: says nothing of the writer's own situation.
+    asking: re.Pattern[str] | None = None
     #: Words of a case still to pursue ("kasus", "lapor", "report"): a past danger the writer
     #: wants to act on stays flagged even when the person is safe now.
     case_open: re.Pattern[str] | None = None
@@ -346,6 +364,7 @@ class RiskLexicon:
             case_open=_phrase_regex(ctx["case_open"]) if ctx.get("case_open") else None,
             involved=_phrase_regex(ctx["involved"]) if ctx.get("involved") else None,
             not_urgent=_phrase_regex(ctx["not_urgent"]) if ctx.get("not_urgent") else None,
+            asking=_phrase_regex(ctx["asking"]) if ctx.get("asking") else None,
             general_anyway=(
                 _phrase_regex(ctx["general_anyway"]) if ctx.get("general_anyway") else None
             ),
@@ -415,9 +434,20 @@ class RiskDetector:
             if lex.negators & (inside | set(before)):
                 return "negated"
         cstart, cend = (clause.start, clause.end) if clause else (0, len(norm))
-        if self._in_condition(norm, cstart, start, cend) and not self._has_plan(norm):
+        merged = self._condition_start(norm, clauses, clause, cstart)
+        if merged != cstart:
+            # One condition over two clauses: its consequence runs to the sentence's end ("...
+            # tidak mau kasih paspor, itu melanggar hak kan?").
+            cstart = merged
+            ends = [i for i in (norm.find(c, start) for c in ".?!") if i >= 0]
+            cend = min(ends) - 1 if ends else len(norm)
+        if self._in_condition(norm, cstart, start, cend) and (
+            not self._has_plan(norm) or _FUTURE_CONDITION.search(norm[cstart:start])
+        ):
             return "hypothetical"
         own_words = lex.others.sub(" ", ctext)  # "anak sekolah", "tetangga saya" are not kin
+        if lex.asking is not None:
+            own_words = lex.asking.sub(" ", own_words)  # "sy mau tanya, apa majikan boleh ..."
         personal = bool(lex.first_person.search(own_words) or lex.relatives.search(own_words))
         if self._is_general(ctext) and not personal:
             return "general question"
@@ -619,6 +649,29 @@ class RiskDetector:
         one more word ("tidak mau kasih", "sonde pernah dikasih")."""
         following = [w.word for w in words[at + 1 : at + 3]]
         return any(word in self.lexicon.refusals for word in following)
+
+    def _condition_start(
+        self, norm: str, clauses: list[_Clause], clause: _Clause | None, cstart: int
+    ) -> int:
+        """Where the condition that may govern `clause` starts: its own start, or the previous
+        clause's when that opens with "kalau" and only a "but" parts them ("kalau kontrak habis
+        tapi majikan tidak mau kasih paspor, ..." is one condition)."""
+        if clause is None or clause not in clauses:
+            return cstart
+        i = clauses.index(clause)
+        if i == 0:
+            return cstart
+        previous = clauses[i - 1]
+        between = norm[previous.end : clause.start].split()
+        opens = previous.text.split()[:1]
+        if (
+            between
+            and set(between) <= _CONTRASTS
+            and opens
+            and self.lexicon.hypothetical.fullmatch(opens[0])
+        ):
+            return previous.start
+        return cstart
 
     def _in_condition(self, norm: str, cstart: int, start: int, cend: int | None = None) -> bool:
         """Whether a match at `start` lies inside an "if" condition of its clause.

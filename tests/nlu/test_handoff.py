@@ -66,3 +66,8 @@ def test_a_weak_emergency_guess_gives_way_to_an_explicit_request() -> None:
     text = Normaliser().normalise("sy mau bicara dengan petugas, suami sy tdk digaji").text
     ranking = [IntentScore("emergency", 0.35), IntentScore("report_risk", 0.3)]
     assert HandoffRequests.load().promote(text, ranking)[0] == IntentScore("request_human", 0.9)
+
+
+def test_explaining_it_to_a_human_is_a_request() -> None:
+    text = Normaliser().normalise("I'd rather explain this to a human, it's about my mother").text
+    assert HandoffRequests.load().pattern.search(text)

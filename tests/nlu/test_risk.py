@@ -1323,3 +1323,51 @@ def test_an_emergency_guess_in_a_message_that_says_it_is_over_or_no_emergency_is
 def test_a_danger_over_only_if_it_comes_is_still_current() -> None:
     text = "makasih kak, nanti sy kabari kalau sdh ada kabar dr suami, sdh 4 bln hilang kontak"
     assert "lost_contact" in _rule_flags(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("ktp dan ijazah sy masih di tangan om sponsor", "passport_withheld"),
+        ("the employer withholds my passport and I am sick", "passport_withheld"),
+        ("my employer refuses to give back my passport", "passport_withheld"),
+        ("PT Bunga Lontar tahan beta pung ade pung paspor su 3 bulan", "passport_withheld"),
+        (
+            "a recruiter is collecting passports from the young men in our village, my brother"
+            " gave his too",
+            "passport_withheld",
+        ),
+    ],
+)
+def test_reports_found_missing_on_blind_sets_74_to_77_raise_their_flag(
+    text: str, flag: str
+) -> None:
+    assert flag in _rule_flags(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # one condition over two clauses
+        "kalau kontrak habis tapi majikan tidak mau kasih paspor, itu melanggar hak kan?",
+        # a condition about a later day, even with a departure planned
+        "kalau nanti di sana paspor sy ditahan majikan, lapor ke mana? sy berangkat bulan depan",
+        # the writer announcing a question
+        "sy mau tanya, apa majikan boleh tahan paspor?",
+        # a rumour, and a past danger that is over
+        "my neighbour says lots of people cross from Nunukan without a passport",
+        "kakak sy dulu pernah disekap majikan, tapi sdh pulang dan sehat skrg",
+        # a sick pig that will not eat
+        "babi sy sakit, tidak mau makan",
+    ],
+)
+def test_conditions_questions_rumours_and_pigs_raise_no_escalating_flag(text: str) -> None:
+    assert not _rule_flags(text) & {
+        "passport_withheld",
+        "confinement_abuse",
+        "non_procedural_route",
+    }
+
+
+def test_a_condition_over_two_clauses_about_a_habit_is_still_a_report() -> None:
+    assert "confinement_abuse" in _rule_flags("kalau saya minta pulang tapi majikan pukul saya")
