@@ -98,6 +98,44 @@ _REPORTED_SPEECH = frozenset(
         "disuruh",
     }
 )
+#: An "if" that opens the writer's wish to report ("kalau mau lapor agen yg tahan ktp, ke mana?"):
+#: what follows is what is reported, not a hypothetical.
+_REPORTING = [
+    ["mau", "lapor"],
+    ["mau", "melapor"],
+    ["ingin", "lapor"],
+    ["mau", "adukan"],
+    ["mau", "mengadu"],
+    ["want", "to"],
+    ["i", "want"],
+    ["we", "want"],
+    ["lapor"],
+    ["melapor"],
+]
+#: What an employer does in a routine whose consequence falls on the worker ("kalau majikan
+#: keluar, pintu dikunci dari luar"); not a demand ("kalau agen minta paspor disimpan").
+_ROUTINE_ACTS = frozenset(
+    {
+        "keluar",
+        "pergi",
+        "pulang",
+        "tidur",
+        "berangkat",
+        "jalan",
+        "datang",
+        "marah",
+        "mabuk",
+        "go",
+        "goes",
+        "leave",
+        "leaves",
+        "out",
+        "sleeps",
+        "drinks",
+        "drunk",
+        "angry",
+    }
+)
 #: The words that part two clauses of one condition ("kalau A tapi B").
 _CONTRASTS = frozenset({"tapi", "but", "namun"})
 #: A condition about some later day ("kalau nanti di sana paspor ditahan", "if ever"): it stays
@@ -316,6 +354,9 @@ class RiskLexicon:
     #: The writer announcing a question ("saya mau tanya", "I want to ask"): a first person that
     #: says nothing of the writer's own situation.
     asking: re.Pattern[str] | None = None
+    #: Words saying a threatened harm has happened before ("dipukul lagi kayak kemarin"): the
+    #: "kalau" that carries it is then a habit, not a hypothetical.
+    happened_before: re.Pattern[str] | None = None
     #: Words of a case still to pursue ("kasus", "lapor", "report"): a past danger the writer
     #: wants to act on stays flagged even when the person is safe now.
     case_open: re.Pattern[str] | None = None
@@ -365,6 +406,9 @@ class RiskLexicon:
             involved=_phrase_regex(ctx["involved"]) if ctx.get("involved") else None,
             not_urgent=_phrase_regex(ctx["not_urgent"]) if ctx.get("not_urgent") else None,
             asking=_phrase_regex(ctx["asking"]) if ctx.get("asking") else None,
+            happened_before=(
+                _phrase_regex(ctx["happened_before"]) if ctx.get("happened_before") else None
+            ),
             general_anyway=(
                 _phrase_regex(ctx["general_anyway"]) if ctx.get("general_anyway") else None
             ),
@@ -545,7 +589,9 @@ class RiskDetector:
 
     def _danger_denied(self, norm: str) -> bool:
         """Whether the message names abuse only to deny it ("majikan sonde pernah pukul dia, cuma
-        suka marah"): a confinement rule matches, and every match is negated."""
+        suka marah"): a confinement rule matches, and every match is negated. (Not when every
+        match is under "kalau": "kalau protes dicekik" and "kalo dia tau beta kena pukul lai"
+        are emergencies told as habits and threats.)"""
         clauses = _clauses(norm)
         found = self._danger_matches(norm)
         return bool(found) and all(
@@ -621,8 +667,13 @@ class RiskDetector:
     def _negation_window(self, before: list[str]) -> list[str]:
         """The words before a match that can negate it: the last NEGATION_WINDOW, less a
         negator that opens an "if" ("kalau tidak capai target dipukul" does not deny the
-        beating; the condition rules judge that clause)."""
+        beating; the condition rules judge that clause), and less what precedes a "dan" in it:
+        "gaji belum dibayar dan paspor dipegang mandor" tells two things, and the first one's
+        "belum" does not deny the second."""
         window = before[-NEGATION_WINDOW:]
+        joins = [i for i, w in enumerate(window) if w in _COORDINATORS]
+        if joins:
+            window = window[joins[-1] + 1 :]
         offset = len(before) - len(window)
         lex = self.lexicon
         kept = []
@@ -690,6 +741,11 @@ class RiskDetector:
         last = hits[-1]
         lead = before[: last.start()].split()
         between = before[last.end() :].split()
+        if between[:2] in _REPORTING or between[:1] in _REPORTING:
+            return False  # "kalau mau lapor agen yg tahan ktp": what is reported is real
+        told = norm[start : len(norm) if cend is None else cend + 2]
+        if self.lexicon.happened_before is not None and self.lexicon.happened_before.search(told):
+            return False  # "nanti sy dipukul lagi kayak kemarin": it has happened
         # The consequence runs to the clause's end and the mark after it ("... pukul saya?").
         consequence = norm[start : len(norm) if cend is None else cend + 2]
         if self._is_habit(between, consequence):
@@ -722,7 +778,15 @@ class RiskDetector:
             and condition[0] in lex.negators
             and any(_is_passive(w) for w in told[:PASSIVE_WINDOW])
         )
-        if not (actor or punished):
+        # "kalau majikan keluar pintu dikunci dari luar": what the employer does, then what is
+        # done to the worker, told in the passive.
+        routine = (
+            len(condition) > 1
+            and condition[0] in lex.consequent_actors
+            and condition[1] in _ROUTINE_ACTS
+            and any(_is_passive(w) for w in told[:PASSIVE_WINDOW])
+        )
+        if not (actor or punished or routine):
             return False
         return not (lex.conditional_modals & set(condition + told))
 

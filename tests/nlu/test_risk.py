@@ -1371,3 +1371,47 @@ def test_conditions_questions_rumours_and_pigs_raise_no_escalating_flag(text: st
 
 def test_a_condition_over_two_clauses_about_a_habit_is_still_a_report() -> None:
     assert "confinement_abuse" in _rule_flags("kalau saya minta pulang tapi majikan pukul saya")
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        # a harm that has happened before is no hypothetical
+        ("kalau dia lihat sy pegang hp nanti sy dipukul lagi kayak kemarin", "confinement_abuse"),
+        # the "belum" of the first thing told does not deny the second
+        ("gaji 4 bulan blm dibayar dan paspornya dipegang mandor", "passport_withheld"),
+        # a routine of the employer's, told in the passive
+        ("kalau majikan keluar pintu dikunci dari luar", "confinement_abuse"),
+        # what the writer wants to report is real
+        (
+            "kalau mau lapor agen yg tahan KTP adik sy, ke disnaker atau polisi?",
+            "passport_withheld",
+        ),
+        ("paspor sy sdh mati, bos tdk mau kembalikan, bisa bikin baru?", "passport_withheld"),
+        ("he is very sick and nobody takes him to a doctor", "confinement_abuse"),
+        ("a tanta from my village says I can go on a visit visa", "unlicensed_recruiter"),
+    ],
+)
+def test_reports_found_missing_on_blind_sets_78_to_81_raise_their_flag(
+    text: str, flag: str
+) -> None:
+    assert flag in _rule_flags(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("kalo agen minta paspor disimpan dia, itu tanda bahaya ka?", "passport_withheld"),
+        ("my passport got burned in a fire at the workers quarters", "confinement_abuse"),
+        ("sy sudah bayar ke PT, sekarang PT tu sonde bisa ditelpon", "lost_contact"),
+        ("my mum was trafficked years ago, she is home and fine now", "confinement_abuse"),
+        (
+            "I don't want to go on a tourist visa like some people in my village",
+            "non_procedural_route",
+        ),
+    ],
+)
+def test_demands_asked_about_fires_silent_companies_and_old_stories_raise_nothing(
+    text: str, flag: str
+) -> None:
+    assert flag not in _rule_flags(text)
