@@ -82,8 +82,8 @@ MIN_WORDS_OF_A_COPY = 5
 #: "rekomendasi paspor" lines of blind 16 and 20 met a training line of 23 November once "tu" was
 #: read as "itu"). No other evaluation message may appear in training.
 KNOWN_COINCIDENCES = frozenset(
-        "saya mau bicara langsung dengan petugas",
     {
+        "saya mau bicara langsung dengan petugas",
         "rekomendasi paspor dr disnaker tu apa",
         "rekomendasi paspor dari disnaker tu apa",
         "siapa yang menang bola tadi malam?",
