@@ -251,13 +251,17 @@ def _relatives_regex(ctx: dict[str, Any]) -> re.Pattern[str]:
 
 def _hearsay_regex(ctx: dict[str, Any]) -> re.Pattern[str] | None:
     """A reassurance that only the agent or employer gives ("agen bilang baik baik saja"), or one
-    still awaited ("kalau sudah ada kabar"): the speaker or the "if", up to three words, then a
-    `resolved` or `over_now` phrase. The family still has not heard from the worker, so it is no
-    sign that the contact is back or the danger over."""
+    still awaited ("kalau sudah ada kabar", "kalo bos su kas kembali beta pung paspor"): the
+    speaker or the "if", up to three words, then a `resolved`, `over_now` or `denials` phrase.
+    The family still has not heard from the worker, so it is no sign that the contact is back,
+    the danger over or the papers returned."""
     if not (ctx.get("hearsay") and ctx.get("resolved")):
         return None
     speakers = _phrase_regex(ctx["hearsay"]).pattern
-    resolved = _phrase_regex(list(ctx["resolved"]) + list(ctx.get("over_now") or ())).pattern
+    denied = [p for phrases in (ctx.get("denials") or {}).values() for p in phrases]
+    resolved = _phrase_regex(
+        list(ctx["resolved"]) + list(ctx.get("over_now") or ()) + denied
+    ).pattern
     phrased = speakers + r"(?: [^\s.,;!?]+){0,3} " + resolved
     if ctx.get("hearsay_speakers") and ctx.get("hearsay_verbs"):
         who = _phrase_regex(ctx["hearsay_speakers"]).pattern

@@ -1415,3 +1415,48 @@ def test_demands_asked_about_fires_silent_companies_and_old_stories_raise_nothin
     text: str, flag: str
 ) -> None:
     assert flag not in _rule_flags(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        (
+            "tanta yg bawa adik ke malaysia itu, kenapa? adik sy sdh kasih paspornya",
+            "passport_withheld",
+        ),
+        ("agen sonde mau kas kembali beta pung paspor", "passport_withheld"),
+        ("nanti beta kabari kalo bos su kas kembali beta pung paspor", "passport_withheld"),
+        ("beta su daftar lewat orang di facebook, lewat Nunukan sa", "unlicensed_recruiter"),
+        ("my employer doesn't hit me but she pushes me and yells", "confinement_abuse"),
+        ("bos sonde kasi beta pegang beta pung paspor", "passport_withheld"),
+    ],
+)
+def test_reports_found_missing_on_blind_sets_82_to_85_raise_their_flag(
+    text: str, flag: str
+) -> None:
+    assert flag in _rule_flags(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        (
+            "batul ko majikan sonde boleh pegang katong pung paspor? cuma mau tau",
+            "passport_withheld",
+        ),
+        ("sy lagi nulis cerpen ttg TKW yg disekap majikan", "confinement_abuse"),
+        (
+            "teman2 bilang lewat Nunukan lebih cepat tanpa paspor, tapi sy mau yg resmi",
+            "non_procedural_route",
+        ),
+        ("she got a DM with a job offer, she hasn't answered yet", "lost_contact"),
+        (
+            "dulu adik sy hampir dibawa calo lewat Tawau tapi sdh batal, skrg dia di rumah aman",
+            "non_procedural_route",
+        ),
+    ],
+)
+def test_questions_fiction_friends_talk_unanswered_offers_and_cancelled_trips_raise_nothing(
+    text: str, flag: str
+) -> None:
+    assert flag not in _rule_flags(text)
