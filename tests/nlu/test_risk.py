@@ -1460,3 +1460,44 @@ def test_questions_fiction_friends_talk_unanswered_offers_and_cancelled_trips_ra
     text: str, flag: str
 ) -> None:
     assert flag not in _rule_flags(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("nanti sy kabari lagi kalau agen sudah mau kembalikan paspor sy", "passport_withheld"),
+        ("klo dia liat sy pegang hp sy dipukul lagi", "confinement_abuse"),
+        ("sy gak pegang paspor, agen di Kuching yg simpan", "passport_withheld"),
+        ("adik sy skrg 16 tp calo sdh bikin KTP baru", "underage"),
+        # the danger comes back: a case to open, though the writer got home
+        (
+            "bulan lalu beta sempat dikunci di penampungan, sekarang su pulang, tapi calo yang sama"
+            " datang lai",
+            "confinement_abuse",
+        ),
+    ],
+)
+def test_reports_found_missing_on_blind_sets_86_to_89_raise_their_flag(
+    text: str, flag: str
+) -> None:
+    assert flag in _rule_flags(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("ada kabar di kampung katanya ada calo keliling cari anak2 tamat SMP", "lost_contact"),
+        (
+            "majikan lama suka kunci beta di rumah, tapi beta su pindah ke majikan baru yang bae",
+            "confinement_abuse",
+        ),
+        ("adik sy sempat hilang kontak 2 hari tapi ternyata hp nya rusak", "lost_contact"),
+        ("apa beda agen resmi sama calo yg suka tahan paspor?", "passport_withheld"),
+        ("dulu paspor sy ditahan agen, tp itu thn 2016 dan sdh beres", "passport_withheld"),
+        ("what are the signs of a fake agency? like they keep your passport?", "passport_withheld"),
+    ],
+)
+def test_rumours_old_employers_broken_phones_and_settled_cases_raise_nothing(
+    text: str, flag: str
+) -> None:
+    assert flag not in _rule_flags(text)
