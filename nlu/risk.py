@@ -136,6 +136,10 @@ _ROUTINE_ACTS = frozenset(
         "angry",
     }
 )
+#: Words that make no condition of their own ("if ever there is an agent who ...").
+_EMPTY_CONDITION = frozenset(
+    {"ada", "ever", "there", "is", "are", "suatu", "saat", "nanti", "one", "day"}
+)
 #: The words that part two clauses of one condition ("kalau A tapi B").
 _CONTRASTS = frozenset({"tapi", "but", "namun"})
 #: A condition about some later day ("kalau nanti di sana paspor ditahan", "if ever"): it stays
@@ -508,7 +512,7 @@ class RiskDetector:
         if (
             lex.over_now is not None
             and lex.past.search(ctext)
-            and lex.over_now.search(norm, cend)
+            and lex.over_now.search(norm, end)
             and not (lex.case_open is not None and lex.case_open.search(norm))
         ):
             return "told in the past, and the message says it is over"
@@ -774,6 +778,13 @@ class RiskDetector:
             w in lex.consequent_actors and not set(condition[:i]) <= _SUBJECT_MODIFIERS
             for i, w in enumerate(condition)
             if i > 0
+        ) or (
+            # "kalo sonde bayar dong sonde kasi kembali paspor": the actor opens the match itself,
+            # after a condition of the writer's own (not "if an employer holds ...").
+            len(condition) > 1
+            and not set(condition) <= _SUBJECT_MODIFIERS | _EMPTY_CONDITION
+            and bool(told)
+            and told[0] in lex.consequent_actors
         )
         # "kalau tidak capai target dipukul", "kalau belum lunas paspor saya ditahan": a failing
         # that is punished, told in the passive (its verb first or after what it is done to).

@@ -99,7 +99,7 @@ def test_later_unseen_sets_meet_targets(local_parser: LocalParser, path: Path) -
     assert summary["language_accuracy_core"] >= TARGETS["language_accuracy_core"]
 
 
-#: The blind sets 1-27, 30-61, 63 and 66-89, first-run figures in their headers. Their errors
+#: The blind sets 1-27, 30-61, 63 and 66-93, first-run figures in their headers. Their errors
 #: guided fixes by category, so today's figures are no estimate of unseen text; this guards the
 #: safety figures they reached against a change that quietly loses escalations (the floor is their
 #: lowest today).
@@ -108,7 +108,7 @@ BLIND = [
     HELD_OUT.parent / name
     for name in [
         "nlu_blind.yml",
-        *(f"nlu_blind{n}.yml" for n in [*range(2, 28), *range(30, 62), 63, *range(66, 90)]),
+        *(f"nlu_blind{n}.yml" for n in [*range(2, 28), *range(30, 62), 63, *range(66, 94)]),
     ]
 ]
 BLIND_ESCALATION_RECALL_FLOOR = 0.97

@@ -1501,3 +1501,53 @@ def test_rumours_old_employers_broken_phones_and_settled_cases_raise_nothing(
     text: str, flag: str
 ) -> None:
     assert flag not in _rule_flags(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("the recruiter took all our KTPs and KKs to process them", "passport_withheld"),
+        ("my friend collapsed and the supervisor won't call an ambulance", "confinement_abuse"),
+        ("my brother has been unreachable in Sarawak for 3 months", "lost_contact"),
+        (
+            "her daughter's recruiter collected the girl's passport three weeks ago",
+            "passport_withheld",
+        ),
+        ("dong balom kasi kembali beta pung paspor", "passport_withheld"),
+        # the terms of a recruiter, told as a habit: "if we don't pay, they don't give it back"
+        (
+            "kalo sonde bayar dong sonde kasi kembali beta pung paspor. boleh ko?",
+            "passport_withheld",
+        ),
+    ],
+)
+def test_reports_found_missing_on_blind_sets_90_to_93_raise_their_flag(
+    text: str, flag: str
+) -> None:
+    assert flag in _rule_flags(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("my agency gave me a copy of my contract and I keep my passport", "passport_withheld"),
+        (
+            "tetangga bilang anak org di desa sebelah dibawa tanpa dokumen, sy tdk kenal"
+            " keluarganya",
+            "non_procedural_route",
+        ),
+        ("adik sy yg dulu sempat hilang kontak sdh pulang dgn selamat", "lost_contact"),
+        (
+            "adik sy dulu dikurung majikan tp sdh diselamatkan KBRI dan sdh di rumah sejak Mei",
+            "confinement_abuse",
+        ),
+        (
+            "hypothetically, if an employer holds a worker's passport, is that legal?",
+            "passport_withheld",
+        ),
+    ],
+)
+def test_own_papers_strangers_children_and_rescued_relatives_raise_nothing(
+    text: str, flag: str
+) -> None:
+    assert flag not in _rule_flags(text)
