@@ -100,18 +100,20 @@ _REPORTED_SPEECH = frozenset(
 )
 #: An "if" that opens the writer's wish to report ("kalau mau lapor agen yg tahan ktp, ke mana?"):
 #: what follows is what is reported, not a hypothetical.
-_REPORTING = [
-    ["mau", "lapor"],
-    ["mau", "melapor"],
-    ["ingin", "lapor"],
-    ["mau", "adukan"],
-    ["mau", "mengadu"],
-    ["want", "to"],
-    ["i", "want"],
-    ["we", "want"],
-    ["lapor"],
-    ["melapor"],
-]
+_REPORTING = frozenset(
+    {
+        ("mau", "lapor"),
+        ("mau", "melapor"),
+        ("ingin", "lapor"),
+        ("mau", "adukan"),
+        ("mau", "mengadu"),
+        ("want", "to"),
+        ("i", "want"),
+        ("we", "want"),
+        ("lapor",),
+        ("melapor",),
+    }
+)
 #: What an employer does in a routine whose consequence falls on the worker ("kalau majikan
 #: keluar, pintu dikunci dari luar"); not a demand ("kalau agen minta paspor disimpan").
 _ROUTINE_ACTS = frozenset(
@@ -187,6 +189,12 @@ class Rule:
 def _phrase_regex(phrases: list[str]) -> re.Pattern[str]:
     alts = sorted((re.escape(str(p).lower()) for p in phrases), key=len, reverse=True)
     return re.compile(r"(?<![\w'])(?:" + "|".join(alts) + r")(?![\w'])")
+
+
+def _optional_phrases(ctx: dict[str, Any], key: str) -> re.Pattern[str] | None:
+    """The phrase regex of an optional word list of the lexicon's context, None when it is absent
+    or empty (a lexicon without it keeps the older behaviour)."""
+    return _phrase_regex(ctx[key]) if ctx.get(key) else None
 
 
 def expand_macros(pattern: str, macros: dict[str, str]) -> str:
@@ -386,20 +394,20 @@ class RiskLexicon:
             rules=tuple(rules),
             negators=frozenset(str(n) for n in ctx["negators"]),
             general=_phrase_regex(ctx["general"]),
-            not_general=_phrase_regex(ctx["not_general"]) if ctx.get("not_general") else None,
+            not_general=_optional_phrases(ctx, "not_general"),
             hypothetical=_phrase_regex(ctx["hypothetical"]),
             stranger=_phrase_regex(ctx["stranger"]),
-            not_stranger=_phrase_regex(ctx["not_stranger"]) if ctx.get("not_stranger") else None,
+            not_stranger=_optional_phrases(ctx, "not_stranger"),
             first_person=_phrase_regex(ctx["first_person"]),
             relatives=_relatives_regex(ctx),
             others=_with_possessive(ctx["others"]),
             past=_phrase_regex(ctx["past"]),
             intent_cues={k: _phrase_regex(v) for k, v in (ctx.get("intent_cues") or {}).items()},
-            plan=_phrase_regex(ctx["plan"]) if ctx.get("plan") else None,
-            offer_made=_phrase_regex(ctx["offer_made"]) if ctx.get("offer_made") else None,
+            plan=_optional_phrases(ctx, "plan"),
+            offer_made=_optional_phrases(ctx, "offer_made"),
             model_generic=frozenset(str(w) for w in ctx.get("model_generic") or ()),
             refusals=frozenset(str(w) for w in ctx.get("refusals") or ()),
-            resolved=_phrase_regex(ctx["resolved"]) if ctx.get("resolved") else None,
+            resolved=_optional_phrases(ctx, "resolved"),
             hearsay=_hearsay_regex(ctx),
             purposes=frozenset(str(w) for w in ctx.get("purposes") or ()),
             denials=_denials(ctx),
@@ -409,17 +417,13 @@ class RiskLexicon:
             consequent_actors=frozenset(str(w) for w in ctx.get("consequent_actors") or ()),
             conditional_modals=frozenset(str(w) for w in ctx.get("conditional_modals") or ()),
             laughter=_laughter_regex(ctx),
-            over_now=_phrase_regex(ctx["over_now"]) if ctx.get("over_now") else None,
-            case_open=_phrase_regex(ctx["case_open"]) if ctx.get("case_open") else None,
-            involved=_phrase_regex(ctx["involved"]) if ctx.get("involved") else None,
-            not_urgent=_phrase_regex(ctx["not_urgent"]) if ctx.get("not_urgent") else None,
-            asking=_phrase_regex(ctx["asking"]) if ctx.get("asking") else None,
-            happened_before=(
-                _phrase_regex(ctx["happened_before"]) if ctx.get("happened_before") else None
-            ),
-            general_anyway=(
-                _phrase_regex(ctx["general_anyway"]) if ctx.get("general_anyway") else None
-            ),
+            over_now=_optional_phrases(ctx, "over_now"),
+            case_open=_optional_phrases(ctx, "case_open"),
+            involved=_optional_phrases(ctx, "involved"),
+            not_urgent=_optional_phrases(ctx, "not_urgent"),
+            asking=_optional_phrases(ctx, "asking"),
+            happened_before=_optional_phrases(ctx, "happened_before"),
+            general_anyway=_optional_phrases(ctx, "general_anyway"),
         )
 
 
@@ -749,13 +753,13 @@ class RiskDetector:
         last = hits[-1]
         lead = before[: last.start()].split()
         between = before[last.end() :].split()
-        if between[:2] in _REPORTING or between[:1] in _REPORTING:
+        if tuple(between[:2]) in _REPORTING or tuple(between[:1]) in _REPORTING:
             return False  # "kalau mau lapor agen yg tahan ktp": what is reported is real
-        told = norm[start : len(norm) if cend is None else cend + 2]
-        if self.lexicon.happened_before is not None and self.lexicon.happened_before.search(told):
-            return False  # "nanti sy dipukul lagi kayak kemarin": it has happened
         # The consequence runs to the clause's end and the mark after it ("... pukul saya?").
         consequence = norm[start : len(norm) if cend is None else cend + 2]
+        happened = self.lexicon.happened_before
+        if happened is not None and happened.search(consequence):
+            return False  # "nanti sy dipukul lagi kayak kemarin": it has happened
         if self._is_habit(between, consequence):
             return False
         if not lead:
