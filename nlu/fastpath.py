@@ -44,6 +44,10 @@ class _Block:
 _COUNT_CACHE_SIZE = 4096
 _counted: OrderedDict[tuple[tuple[object, ...], str], Counter[str]] = OrderedDict()
 _counted_lock = threading.Lock()
+#: Texts whose known n-grams each model keeps (one parse reads a text at most twice per block).
+_KNOWN_CACHE_SIZE = 16
+#: Words (and pairs of words) whose known n-grams each model keeps for explaining its scores.
+_PIECE_CACHE_SIZE = 8192
 
 
 def _count_ngrams(
@@ -106,36 +110,78 @@ class SparseLinear:
             raise ValueError("weights do not match the vectorizers' vocabularies")
         self.blocks = tuple(blocks)
         self.intercept = np.asarray(intercept, dtype=np.float64)
+        self._fresh_cache()
 
-    def feature_terms(self, block: _Block, text: str) -> dict[str, FloatArray]:
-        """Each n-gram of `text` in one block and its term of the scores (its normalised
-        TF-IDF value times its weights): the pieces `scores` adds up, for explaining them."""
-        grams, idx, counts = self._known(block, text)
-        if not grams:
-            return {}
-        terms = self._values(block, idx, counts)[:, None] * block.weights[idx]
-        return dict(zip(grams, terms, strict=True))
+    def _fresh_cache(self) -> None:
+        self._known_cache: OrderedDict[
+            tuple[int, str], tuple[list[str], NDArray[np.intp], FloatArray]
+        ] = OrderedDict()
+        self._piece_cache: OrderedDict[tuple[int, str], dict[int, float]] = OrderedDict()
+        self._known_lock = threading.Lock()
 
-    @staticmethod
-    def _known(block: _Block, text: str) -> tuple[list[str], NDArray[np.intp], FloatArray]:
+    def __getstate__(self) -> dict[str, object]:
+        """A saved model (the flag model is pickled with its scorer) keeps no cache or lock."""
+        state = dict(self.__dict__)
+        state.pop("_known_cache", None)
+        state.pop("_piece_cache", None)
+        state.pop("_known_lock", None)
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._fresh_cache()
+
+    def term_rows(self, block: _Block, text: str) -> tuple[NDArray[np.intp], FloatArray]:
+        """The columns of the n-grams of `text` the block knows, and each one's term of the
+        scores (its normalised TF-IDF value times its weights): the pieces `scores` adds up,
+        for explaining them."""
+        _grams, idx, counts = self._known(block, text)
+        if not len(idx):
+            return idx, np.zeros((0, block.weights.shape[1]))
+        terms: FloatArray = self._values(block, idx, counts)[:, None] * block.weights[idx]
+        return idx, terms
+
+    def piece_columns(self, block: _Block, piece: str) -> dict[int, float]:
+        """The known n-grams of a word (or two) by column, with their counts. Words recur from
+        message to message, so the answers are kept."""
+        key = (id(block), piece)
+        with self._known_lock:
+            hit = self._piece_cache.get(key)
+            if hit is not None:
+                self._piece_cache.move_to_end(key)
+                return hit
+        get = block.vocabulary.get
+        found = {c: float(k) for g, k in block.count(piece).items() if (c := get(g)) is not None}
+        with self._known_lock:
+            self._piece_cache[key] = found
+            if len(self._piece_cache) > _PIECE_CACHE_SIZE:
+                self._piece_cache.popitem(last=False)
+        return found
+
+    def _known(self, block: _Block, text: str) -> tuple[list[str], NDArray[np.intp], FloatArray]:
         """The n-grams of `text` the block knows, their columns and their counts. Counting
         every n-gram in C first and looking up each distinct one once is what keeps a long
-        story inside the parse budget."""
+        story inside the parse budget; the last texts' answers are kept, since explaining a
+        flag (`term_rows`) reads the text `scores` has just read."""
+        key = (id(block), text)
+        with self._known_lock:
+            hit = self._known_cache.get(key)
+        if hit is not None:
+            return hit
         vocabulary = block.vocabulary
-        grams: list[str] = []
-        columns: list[int] = []
-        counts: list[int] = []
-        for gram, count in block.count(text).items():
-            column = vocabulary.get(gram)
-            if column is not None:
-                grams.append(gram)
-                columns.append(column)
-                counts.append(count)
-        return (
+        counts = block.count(text)
+        # map and filter over bound methods loop in C: a long story has thousands of n-grams
+        grams = list(filter(vocabulary.__contains__, counts))
+        known = (
             grams,
-            np.asarray(columns, dtype=np.intp),
-            np.asarray(counts, dtype=np.float64),
+            np.asarray(list(map(vocabulary.__getitem__, grams)), dtype=np.intp),
+            np.asarray(list(map(counts.__getitem__, grams)), dtype=np.float64),
         )
+        with self._known_lock:
+            self._known_cache[key] = known
+            if len(self._known_cache) > _KNOWN_CACHE_SIZE:
+                self._known_cache.popitem(last=False)
+        return known
 
     @staticmethod
     def _values(block: _Block, idx: NDArray[np.intp], counts: FloatArray) -> FloatArray:

@@ -216,35 +216,44 @@ class FlagModel:
         per word: the parse budget is 5 ms at p99, and long stories have fifty words.
         """
         shares = np.zeros((len(words), len(self.flags)))
-        for block in self._scorer.blocks:
-            terms = self._scorer.feature_terms(block, text)
-            if not terms:
+        scorer = self._scorer
+        for block in scorer.blocks:
+            columns, terms = scorer.term_rows(block, text)
+            if not len(columns):
                 continue
-            column = {gram: j for j, gram in enumerate(terms)}
-            # (word, feature column, occurrences owned): a two-word n-gram owns half of one
+            local = dict(zip(columns.tolist(), range(len(columns)), strict=True))
+            # (word, feature row, occurrences owned): a two-word n-gram owns half of one
             # occurrence in each of its words.
-            owned: list[tuple[int, int, float]] = []
-            pieces = [block.count(w) for w in words]
-            for i, counts in enumerate(pieces):
-                owned.extend((i, column[g], float(k)) for g, k in counts.items() if g in column)
+            rows: list[int] = []
+            cols: list[int] = []
+            amounts: list[float] = []
+            pieces = [scorer.piece_columns(block, w) for w in words]
+            for i, piece in enumerate(pieces):
+                for column, k in piece.items():
+                    j = local.get(column)
+                    if j is not None:
+                        rows.append(i)
+                        cols.append(j)
+                        amounts.append(k)
             if block.spans_words:
                 for left, right in itertools.pairwise(range(len(words))):
-                    joined = block.count(f"{words[left]} {words[right]}")
-                    for g, k in joined.items():
-                        j = column.get(g)
+                    joined = scorer.piece_columns(block, f"{words[left]} {words[right]}")
+                    for column, k in joined.items():
+                        j = local.get(column)
                         if j is None:
                             continue
-                        k_span = k - pieces[left].get(g, 0) - pieces[right].get(g, 0)
+                        k_span = k - pieces[left].get(column, 0) - pieces[right].get(column, 0)
                         if k_span > 0:
-                            owned.append((left, j, k_span / 2))
-                            owned.append((right, j, k_span / 2))
-            if not owned:
+                            rows += (left, right)
+                            cols += (j, j)
+                            amounts += (k_span / 2, k_span / 2)
+            if not rows:
                 continue
-            rows, cols, amounts = (np.asarray(x) for x in zip(*owned, strict=True))
-            totals = np.bincount(cols, weights=amounts, minlength=len(column))
-            owner = np.zeros((len(words), len(column)))
-            np.add.at(owner, (rows, cols), amounts / totals[cols])
-            shares += owner @ np.stack(list(terms.values()))
+            r, c, owned = np.asarray(rows), np.asarray(cols), np.asarray(amounts)
+            totals = np.bincount(c, weights=owned, minlength=len(columns))
+            owner = np.zeros((len(words), len(columns)))
+            np.add.at(owner, (r, c), owned / totals[c])
+            shares += owner @ terms
         return shares
 
 

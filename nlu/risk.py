@@ -24,6 +24,7 @@ from typing import Any
 import yaml
 
 from nlu.flag_model import EVIDENCE_WORDS, NEGATIVE_INTENTS, FlagModel, FlagScore, WordWeight
+from nlu.literals import present, required_literals
 from nlu.normalize import Normalised
 from nlu.paths import RISK_LEXICON_FILE
 from nlu.spec import FALLBACK_INTENT, RISK_FLAGS, level_at_least, risk_level
@@ -184,6 +185,12 @@ class Rule:
     flag: str
     regex: re.Pattern[str]
     negated_form: bool
+    #: Words of which the regex needs one to match (nlu.literals), None when it is always run.
+    needles: frozenset[str] | None = None
+
+    def may_match(self, found: frozenset[str]) -> bool:
+        """False when none of the rule's needles is among those `found` in the text."""
+        return self.needles is None or not self.needles.isdisjoint(found)
 
 
 def _phrase_regex(phrases: list[str]) -> re.Pattern[str]:
@@ -312,6 +319,8 @@ def _denials(ctx: dict[str, Any]) -> dict[str, re.Pattern[str]]:
 @dataclass(frozen=True)
 class RiskLexicon:
     rules: tuple[Rule, ...]
+    #: Every rule's needles, looked for once per message.
+    needles: tuple[str, ...]
     negators: frozenset[str]
     general: re.Pattern[str]
     #: Phrases that contain a general word but are not one ("tanda tangan" is not "tanda").
@@ -387,11 +396,13 @@ class RiskLexicon:
                 raise ValueError(f"unknown risk flag in lexicon: {flag}")
             for kind, negated in (("patterns", False), ("negative_patterns", True)):
                 for p in kinds.get(kind) or []:
-                    rules.append(Rule(flag, re.compile(expand_macros(p, macros)), negated))
+                    regex = re.compile(expand_macros(p, macros))
+                    rules.append(Rule(flag, regex, negated, required_literals(regex)))
         ctx = doc["context"]
         _check_words(ctx)
         return cls(
             rules=tuple(rules),
+            needles=tuple(sorted({n for r in rules for n in r.needles or ()})),
             negators=frozenset(str(n) for n in ctx["negators"]),
             general=_phrase_regex(ctx["general"]),
             not_general=_optional_phrases(ctx, "not_general"),
@@ -822,8 +833,9 @@ class RiskDetector:
         # Per flag, spans a rule of it matched and then ruled out (negated, hypothetical, general,
         # a story): the model must not raise the flag again on those words.
         ruled_out: dict[str, list[tuple[int, int]]] = {}
+        needles = present(self.lexicon.needles, norm)
         for rule in self.lexicon.rules:
-            if rule.flag in found:
+            if rule.flag in found or not rule.may_match(needles):
                 continue
             for m in rule.regex.finditer(norm):
                 born = m.groupdict().get("born")

@@ -1551,3 +1551,39 @@ def test_own_papers_strangers_children_and_rescued_relatives_raise_nothing(
     text: str, flag: str
 ) -> None:
     assert flag not in _rule_flags(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("bos kunci dia di kamar tiap malam, kami harus bagaimana?", "confinement_abuse"),
+        ("calo bikin KK baru, umur ade dituakan dari 15 jadi 19", "underage"),
+        ("they changed my niece's age from 16 to 21 on her ID card", "underage"),
+        ("om su kasi naik umur beta pung ana dari 16 jadi 18 di KTP", "fake_documents"),
+        ("ok thanks, the agency still got my passport though", "passport_withheld"),
+    ],
+)
+def test_reports_found_missing_on_blind_sets_94_to_97_raise_their_flag(
+    text: str, flag: str
+) -> None:
+    assert flag in _rule_flags(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("beta pung sapi ilang dari minggu lalu, sonde tau dia di mana", "lost_contact"),
+        ("thanks, the agent finally gave back my passport so all good now", "passport_withheld"),
+        (
+            "my uncle came back from Sabah last year after his boss kept his passport,"
+            " all sorted now",
+            "passport_withheld",
+        ),
+        ("calo yg suka tahan paspor tu ciri2nya gmn?", "passport_withheld"),
+        ("anak sy masih SMA, dia tidak pergi ke mana mana, sy cuma tanya syaratnya", "underage"),
+    ],
+)
+def test_lost_animals_returned_papers_and_children_staying_home_raise_nothing(
+    text: str, flag: str
+) -> None:
+    assert flag not in _rule_flags(text)
