@@ -151,8 +151,10 @@ KNOWN_COINCIDENCES = frozenset(
         "kantor bp3mi di kupang di mana?",
         # nlu_blind64.yml, written blind: a plain training-centre question.
         "blk di maumere buka pendaftaran kpn",
-        # nlu_blind94-97.yml, written blind: the spec's return example in SMS spelling.
+        # nlu_blind94.yml, written blind: the spec's return example in SMS spelling.
         "bgmn cara pulang kalau kontrak habis?",
+        # nlu_blind99.yml, written blind: the plainest age question in Kupang Malay.
+        "kalo umur balom 18 bisa daftar ko sonde?",
     }
 )
 
