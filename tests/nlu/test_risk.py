@@ -1587,3 +1587,39 @@ def test_lost_animals_returned_papers_and_children_staying_home_raise_nothing(
     text: str, flag: str
 ) -> None:
     assert flag not in _rule_flags(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("sponsor bilang umurnya dibuat 20 di akte, padahal dia sbnrnya 15", "underage"),
+        ("beta pung ade pung paspor majikan ada tahan", "passport_withheld"),
+        ("they took four boys from our village, all of them 15, to a plantation", "underage"),
+        ("I call my wife in Sabah every day but nobody has answered for two weeks", "lost_contact"),
+    ],
+)
+def test_reports_found_missing_on_blind_sets_98_to_101_raise_their_flag(
+    text: str, flag: str
+) -> None:
+    assert flag in _rule_flags(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        (
+            "I was locked in a shelter two years ago but I've been home since March",
+            "confinement_abuse",
+        ),
+        (
+            "we heard stories of workers locked in shelters, how do we avoid that?",
+            "confinement_abuse",
+        ),
+        ("my boss beat me once years ago, that is behind me now", "confinement_abuse"),
+        ("agen tidak tahan paspornya, paspor ada di dia sendiri", "passport_withheld"),
+    ],
+)
+def test_dangers_long_over_stories_heard_and_papers_kept_by_the_worker_raise_nothing(
+    text: str, flag: str
+) -> None:
+    assert flag not in _rule_flags(text)
