@@ -12,12 +12,37 @@ import threading
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 FloatArray = NDArray[np.float64]
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class _Lru(Generic[K, V]):
+    """A bounded, thread-safe map that forgets its least recently used entry first."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._items: OrderedDict[K, V] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: K) -> V | None:
+        with self._lock:
+            hit = self._items.get(key)
+            if hit is not None:
+                self._items.move_to_end(key)
+            return hit
+
+    def put(self, key: K, value: V) -> None:
+        with self._lock:
+            self._items[key] = value
+            if len(self._items) > self._size:
+                self._items.popitem(last=False)
 
 
 @dataclass(frozen=True)
@@ -42,8 +67,7 @@ class _Block:
 #: Texts and words whose n-gram counts are kept: a parse reads one text with three models, and
 #: explaining a flag cuts each word (common words recur from message to message).
 _COUNT_CACHE_SIZE = 4096
-_counted: OrderedDict[tuple[tuple[object, ...], str], Counter[str]] = OrderedDict()
-_counted_lock = threading.Lock()
+_counted: _Lru[tuple[tuple[object, ...], str], Counter[str]] = _Lru(_COUNT_CACHE_SIZE)
 #: Texts whose known n-grams each model keeps (one parse reads a text at most twice per block).
 _KNOWN_CACHE_SIZE = 16
 #: Words (and pairs of words) whose known n-grams each model keeps for explaining its scores.
@@ -56,16 +80,11 @@ def _count_ngrams(
     if not signature:
         return Counter(analyze(text))
     key = (signature, text)
-    with _counted_lock:
-        hit = _counted.get(key)
-        if hit is not None:
-            _counted.move_to_end(key)
-            return hit
+    hit = _counted.get(key)
+    if hit is not None:
+        return hit
     counts = Counter(analyze(text))
-    with _counted_lock:
-        _counted[key] = counts
-        if len(_counted) > _COUNT_CACHE_SIZE:
-            _counted.popitem(last=False)
+    _counted.put(key, counts)
     return counts
 
 
@@ -113,18 +132,16 @@ class SparseLinear:
         self._fresh_cache()
 
     def _fresh_cache(self) -> None:
-        self._known_cache: OrderedDict[
-            tuple[int, str], tuple[list[str], NDArray[np.intp], FloatArray]
-        ] = OrderedDict()
-        self._piece_cache: OrderedDict[tuple[int, str], dict[int, float]] = OrderedDict()
-        self._known_lock = threading.Lock()
+        self._known_cache: _Lru[tuple[int, str], tuple[NDArray[np.intp], FloatArray]] = _Lru(
+            _KNOWN_CACHE_SIZE
+        )
+        self._piece_cache: _Lru[tuple[int, str], dict[int, float]] = _Lru(_PIECE_CACHE_SIZE)
 
     def __getstate__(self) -> dict[str, object]:
         """A saved model (the flag model is pickled with its scorer) keeps no cache or lock."""
         state = dict(self.__dict__)
         state.pop("_known_cache", None)
         state.pop("_piece_cache", None)
-        state.pop("_known_lock", None)
         return state
 
     def __setstate__(self, state: dict[str, object]) -> None:
@@ -135,7 +152,7 @@ class SparseLinear:
         """The columns of the n-grams of `text` the block knows, and each one's term of the
         scores (its normalised TF-IDF value times its weights): the pieces `scores` adds up,
         for explaining them."""
-        _grams, idx, counts = self._known(block, text)
+        idx, counts = self._known(block, text)
         if not len(idx):
             return idx, np.zeros((0, block.weights.shape[1]))
         terms: FloatArray = self._values(block, idx, counts)[:, None] * block.weights[idx]
@@ -145,27 +162,21 @@ class SparseLinear:
         """The known n-grams of a word (or two) by column, with their counts. Words recur from
         message to message, so the answers are kept."""
         key = (id(block), piece)
-        with self._known_lock:
-            hit = self._piece_cache.get(key)
-            if hit is not None:
-                self._piece_cache.move_to_end(key)
-                return hit
+        hit = self._piece_cache.get(key)
+        if hit is not None:
+            return hit
         get = block.vocabulary.get
         found = {c: float(k) for g, k in block.count(piece).items() if (c := get(g)) is not None}
-        with self._known_lock:
-            self._piece_cache[key] = found
-            if len(self._piece_cache) > _PIECE_CACHE_SIZE:
-                self._piece_cache.popitem(last=False)
+        self._piece_cache.put(key, found)
         return found
 
-    def _known(self, block: _Block, text: str) -> tuple[list[str], NDArray[np.intp], FloatArray]:
-        """The n-grams of `text` the block knows, their columns and their counts. Counting
+    def _known(self, block: _Block, text: str) -> tuple[NDArray[np.intp], FloatArray]:
+        """The columns of the n-grams of `text` the block knows, and their counts. Counting
         every n-gram in C first and looking up each distinct one once is what keeps a long
         story inside the parse budget; the last texts' answers are kept, since explaining a
         flag (`term_rows`) reads the text `scores` has just read."""
         key = (id(block), text)
-        with self._known_lock:
-            hit = self._known_cache.get(key)
+        hit = self._known_cache.get(key)
         if hit is not None:
             return hit
         vocabulary = block.vocabulary
@@ -173,14 +184,10 @@ class SparseLinear:
         # map and filter over bound methods loop in C: a long story has thousands of n-grams
         grams = list(filter(vocabulary.__contains__, counts))
         known = (
-            grams,
             np.asarray(list(map(vocabulary.__getitem__, grams)), dtype=np.intp),
             np.asarray(list(map(counts.__getitem__, grams)), dtype=np.float64),
         )
-        with self._known_lock:
-            self._known_cache[key] = known
-            if len(self._known_cache) > _KNOWN_CACHE_SIZE:
-                self._known_cache.popitem(last=False)
+        self._known_cache.put(key, known)
         return known
 
     @staticmethod
@@ -196,8 +203,8 @@ class SparseLinear:
     def scores(self, text: str) -> FloatArray:
         total = self.intercept.copy()
         for b in self.blocks:
-            grams, idx, counts = self._known(b, text)
-            if grams:
+            idx, counts = self._known(b, text)
+            if len(idx):
                 total += self._values(b, idx, counts) @ b.weights[idx]
         return total
 

@@ -4,7 +4,8 @@ The risk lexicon holds some three hundred rules, and a long voice-typed story us
 one of them (about 1.8 ms of a 5 ms parse budget). Almost every rule needs one of a few words
 ("paspor", "tahan", "dikurung"...) somewhere in the text; a substring test for those words is far
 cheaper than the regex, and a rule none of whose words is present cannot match, so skipping it
-changes no result (tests/nlu/test_literals.py checks that on every evaluation message).
+changes no result (tests/nlu/test_literals.py checks it on the held-out file and three long
+blind sets; all 98 evaluation files parsed identically with and without it).
 
 The words are read from the pattern's parse tree, the way RE2 and Hyperscan build their
 prefilters: a run of literal characters is required; a group or a repetition of at least one
